@@ -1,0 +1,146 @@
+package mimbla;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import mimbla.api.ApiServer;
+import mimbla.business.Businesses;
+import mimbla.chain.Crypto;
+import mimbla.chain.PaymentSource;
+import mimbla.chain.PaymentSources;
+import mimbla.chain.Sandbox;
+import mimbla.config.Settings;
+import mimbla.invoice.DueDateScheduler;
+import mimbla.invoice.Invoices;
+import mimbla.invoice.PaymentWatcher;
+import mimbla.rates.Rates;
+import mimbla.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: the store, rates, payment sources, the watcher and scheduler, and the HTTP
+ * API, started in dependency order and closed in reverse.
+ */
+public final class Mimbla implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Mimbla.class);
+
+  private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+  private Store store;
+  private Businesses businesses;
+  private Invoices invoices;
+  private ApiServer api;
+  private Optional<Sandbox> sandbox = Optional.empty();
+  private PaymentWatcher watcher;
+  private DueDateScheduler dueDates;
+
+  private Mimbla() {}
+
+  /** Starts everything; on failure, whatever started is stopped again before the throw. */
+  public static Mimbla start(Settings settings, Clock clock) {
+    Mimbla mimbla = new Mimbla();
+    try {
+      mimbla.startParts(settings, clock);
+    } catch (RuntimeException e) {
+      mimbla.close();
+      throw e;
+    }
+    return mimbla;
+  }
+
+  private void startParts(Settings settings, Clock clock) {
+    store = opened(Store.open(settings.database()));
+    Rates rates = opened(Rates.start(settings.rates(), settings.cryptos(), clock));
+    PaymentSources sources = paymentSources(settings, clock);
+    businesses = new Businesses(store, clock);
+    invoices = new Invoices(store, sources, rates, clock, settings.minimumUsd(), List.of());
+
+    watcher =
+        opened(
+            PaymentWatcher.start(
+                invoices, sources, settings.paymentPollInterval(), settings.watchAfterSettled()));
+    dueDates =
+        opened(
+            DueDateScheduler.start(
+                invoices, settings.expiryInterval(), settings.confirmationGrace()));
+
+    ApiServer.Parts parts =
+        new ApiServer.Parts(
+            store, businesses, invoices, sources, rates, sandbox, watcher, settings.publicBase());
+    api = opened(ApiServer.start(parts, settings.host(), settings.port()));
+    log.info(
+        "mimbla: serving {} with {} rates, cryptos {}{}",
+        settings.publicBase(),
+        rates.providerName(),
+        sources.offered(),
+        sandbox.isPresent() ? " (SANDBOX: payments are play money)" : "");
+  }
+
+  private PaymentSources paymentSources(Settings settings, Clock clock) {
+    Map<Crypto, Integer> confirmations = new EnumMap<>(Crypto.class);
+    Map<Crypto, Integer> sandboxed = new EnumMap<>(Crypto.class);
+    settings
+        .crypto()
+        .forEach(
+            (crypto, each) -> {
+              confirmations.put(crypto, each.confirmations());
+              if (each.source().equals("sandbox")) {
+                sandboxed.put(crypto, each.confirmations());
+              }
+            });
+
+    List<PaymentSource> sources = new ArrayList<>();
+    if (!sandboxed.isEmpty()) {
+      Sandbox play = new Sandbox(store, clock, sandboxed);
+      sandbox = Optional.of(play);
+      sandboxed.keySet().forEach(crypto -> sources.add(play.source(crypto)));
+    }
+    return new PaymentSources(sources, confirmations);
+  }
+
+  private <T extends AutoCloseable> T opened(T part) {
+    closeInOrder.add(0, part);
+    return part;
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public Businesses businesses() {
+    return businesses;
+  }
+
+  public Invoices invoices() {
+    return invoices;
+  }
+
+  public Optional<Sandbox> sandbox() {
+    return sandbox;
+  }
+
+  /** Runs the payment watcher and the due-date check now, as if their intervals had passed. */
+  public void wakeBackgroundWork() {
+    watcher.wake();
+    dueDates.wake();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable part : closeInOrder) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("mimbla: stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+      }
+    }
+    closeInOrder.clear();
+  }
+}

@@ -1,0 +1,180 @@
+package mimbla.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import mimbla.business.Businesses;
+import mimbla.chain.PaymentSources;
+import mimbla.chain.Sandbox;
+import mimbla.chain.SandboxException;
+import mimbla.invoice.InvoiceException;
+import mimbla.invoice.Invoices;
+import mimbla.invoice.PaymentWatcher;
+import mimbla.rates.Rates;
+import mimbla.rates.RatesUnavailableException;
+import mimbla.store.Store;
+import mimbla.store.Timestamps;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: routes, body limits and the one mapping from failures to JSON answers. No
+ * request, however malformed, gets an HTML page or a stack trace.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+  /** Request bodies above this size are refused with 413 before they are read. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** The parts the API serves. */
+  public record Parts(
+      Store store,
+      Businesses businesses,
+      Invoices invoices,
+      PaymentSources sources,
+      Rates rates,
+      Optional<Sandbox> sandbox,
+      PaymentWatcher watcher,
+      String publicBase) {}
+
+  private final Javalin javalin;
+
+  private ApiServer(Javalin javalin) {
+    this.javalin = javalin;
+  }
+
+  /** Starts listening; port 0 picks a free one. */
+  public static ApiServer start(Parts parts, String host, int port) {
+    MerchantApi merchant =
+        new MerchantApi(
+            parts.businesses(),
+            parts.invoices(),
+            parts.sources(),
+            parts.rates(),
+            parts.publicBase());
+    SandboxApi sandbox = new SandboxApi(parts.sandbox(), parts.watcher());
+
+    Javalin javalin =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.concurrency.useVirtualThreads = true;
+              config.http.maxRequestSize = MAX_BODY_BYTES;
+              config.http.prefer405over404 = true;
+              config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+              config.jetty.host = host;
+              config.jetty.port = port;
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+
+              config.routes.before(ApiServer::limitBody);
+              config.routes.get("/", ctx -> ctx.json(about(parts)));
+              config.routes.get("/health", ctx -> health(ctx, parts));
+              merchant.register(config.routes);
+              sandbox.register(config.routes);
+              registerErrors(config.routes);
+            });
+    javalin.start();
+    log.info("api: listening on http://{}:{}", host, javalin.port());
+    return new ApiServer(javalin);
+  }
+
+  public int port() {
+    return javalin.port();
+  }
+
+  private static void limitBody(Context ctx) {
+    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+  }
+
+  static ApiError tooLarge() {
+    return ApiError.problem(
+        413, "request.too_large", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
+  }
+
+  private static Map<String, Object> about(Parts parts) {
+    Map<String, Object> about = new LinkedHashMap<>();
+    about.put("name", "mimbla-server");
+    about.put("api", MerchantApi.BASE);
+    about.put("cryptos", parts.sources().offered());
+    about.put("sandbox", parts.sandbox().isPresent());
+    return about;
+  }
+
+  private static void health(Context ctx, Parts parts) {
+    boolean database = parts.store().reachable();
+    Map<String, Object> rates = new LinkedHashMap<>();
+    rates.put("provider", parts.rates().providerName());
+    rates.put(
+        "fetched_at",
+        parts.rates().last().map(snapshot -> Timestamps.wire(snapshot.fetchedAt())).orElse(null));
+    boolean ratesFresh;
+    try {
+      parts.rates().fresh();
+      ratesFresh = true;
+    } catch (RatesUnavailableException e) {
+      ratesFresh = false;
+      rates.put("problem", e.getMessage());
+    }
+    rates.put("fresh", ratesFresh);
+
+    Map<String, Object> health = new LinkedHashMap<>();
+    health.put("status", database && ratesFresh ? "ok" : "degraded");
+    health.put("database", database ? "ok" : "unreachable");
+    health.put("rates", rates);
+    ctx.status(database ? 200 : 503).json(health);
+  }
+
+  private static void registerErrors(io.javalin.config.RoutesConfig routes) {
+    routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+    routes.exception(InvoiceException.class, (e, ctx) -> answer(ctx, InvoiceErrors.of(e)));
+    routes.exception(
+        RatesUnavailableException.class,
+        (e, ctx) -> answer(ctx, ApiError.problem(503, e.code(), e.getMessage())));
+    routes.exception(
+        SandboxException.class,
+        (e, ctx) ->
+            answer(ctx, ApiError.problem(e.notFound() ? 404 : 400, e.code(), e.getMessage())));
+    routes.exception(HttpResponseException.class, ApiServer::frameworkError);
+    routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("api: {} {} failed", ctx.method(), ctx.path(), e);
+          answer(ctx, ApiError.problem(500, "server.error", "Internal server error"));
+        });
+  }
+
+  private static void answer(Context ctx, ApiError error) {
+    ctx.status(error.status()).json(error.body());
+  }
+
+  /** Javalin's own refusals (unknown route, wrong method, body too large) in our envelope. */
+  private static void frameworkError(HttpResponseException e, Context ctx) {
+    ApiError error =
+        switch (e.getStatus()) {
+          case 404 ->
+              ApiError.problem(
+                  404, "route.not_found", "No route for " + ctx.method() + " " + ctx.path());
+          case 405 ->
+              ApiError.problem(
+                  405,
+                  "route.method_not_allowed",
+                  "Method " + ctx.method() + " is not allowed here");
+          case 413 -> tooLarge();
+          default -> ApiError.problem(e.getStatus(), "request.refused", e.getMessage());
+        };
+    answer(ctx, error);
+  }
+
+  @Override
+  public void close() {
+    javalin.stop();
+  }
+}

@@ -1,0 +1,83 @@
+package mimbla.config;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import mimbla.chain.Crypto;
+import mimbla.rates.Fiat;
+
+/**
+ * Everything the server reads from its configuration, validated. Built by {@link #from}; every
+ * field is documented with its default in the README's configuration reference.
+ */
+public record Settings(
+    String host,
+    int port,
+    URI publicUrl,
+    Path dataDir,
+    Database database,
+    List<Crypto> cryptos,
+    Map<Crypto, CryptoSettings> crypto,
+    boolean sandbox,
+    Rates rates,
+    BigDecimal minimumUsd,
+    Duration paymentPollInterval,
+    Duration watchAfterSettled,
+    Duration confirmationGrace,
+    Duration expiryInterval) {
+
+  /** How to reach the database. */
+  public record Database(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
+    public enum Kind {
+      SQLITE,
+      POSTGRESQL
+    }
+
+    @Override
+    public String toString() {
+      return "Database[" + kind + " " + jdbcUrl + "]";
+    }
+  }
+
+  /** One crypto's payment source and the confirmations a payment needs. */
+  public record CryptoSettings(String source, int confirmations) {}
+
+  /** Where fiat prices come from and how fresh they must be. */
+  public record Rates(
+      String provider,
+      Duration refresh,
+      Duration maxAge,
+      URI coinGeckoUrl,
+      String coinGeckoApiKey,
+      Map<Crypto, BigDecimal> fixedUsd,
+      Map<Fiat, BigDecimal> fixedFiatPerUsd) {
+
+    @Override
+    public String toString() {
+      return "Rates[" + provider + ", refresh " + refresh + ", max age " + maxAge + "]";
+    }
+  }
+
+  /** Validates raw values; the first bad one stops start-up with its name and value. */
+  public static Settings from(RawSettings raw) {
+    return new SettingsParser(raw).parse();
+  }
+
+  /** Only the database settings, for commands that touch the store and nothing else. */
+  public static Database database(RawSettings raw) {
+    return new SettingsParser(raw).databaseOnly();
+  }
+
+  /** Where a process on this machine reaches the server, from its host and port settings. */
+  public static URI localUrl(RawSettings raw) {
+    return new SettingsParser(raw).localUrl();
+  }
+
+  /** The base every merchant-facing URL is built on, without a trailing slash. */
+  public String publicBase() {
+    return publicUrl.toString();
+  }
+}

@@ -1,0 +1,343 @@
+package mimbla.config;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mimbla.chain.Crypto;
+import mimbla.config.RawSettings.Value;
+import mimbla.config.Settings.CryptoSettings;
+import mimbla.config.Settings.Database;
+import mimbla.rates.Fiat;
+
+/**
+ * Turns text values into a {@link Settings}, one setting at a time, failing on the first bad one.
+ */
+final class SettingsParser {
+  static final Set<String> SOURCES = Set.of("sandbox");
+  static final Set<String> RATE_PROVIDERS = Set.of("fixed", "coingecko");
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  private static final Pattern POSTGRES_URL =
+      Pattern.compile("postgres(?:ql)?://(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(/[^?]*)?(\\?.*)?");
+
+  private final RawSettings raw;
+
+  SettingsParser(RawSettings raw) {
+    this.raw = raw;
+  }
+
+  Settings parse() {
+    Path dataDir = path("data.dir");
+    boolean sandbox = bool("sandbox.enabled");
+    List<Crypto> cryptos = cryptos("cryptos");
+
+    Map<Crypto, CryptoSettings> crypto = new EnumMap<>(Crypto.class);
+    for (Crypto each : cryptos) {
+      crypto.put(each, cryptoSettings(each, sandbox));
+    }
+
+    return new Settings(
+        text("server.host"),
+        integer("server.port", 0, 65535),
+        publicUrl("server.public-url"),
+        dataDir,
+        database(dataDir),
+        List.copyOf(cryptos),
+        Map.copyOf(crypto),
+        sandbox,
+        rates(cryptos),
+        decimal("invoice.minimum-usd", true),
+        duration("payments.poll-interval"),
+        duration("payments.watch-after"),
+        duration("payments.confirmation-grace"),
+        duration("invoices.expiry-interval"));
+  }
+
+  URI localUrl() {
+    String host = text("server.host");
+    int port = integer("server.port", 1, 65535);
+    String reachable =
+        host.equals("0.0.0.0") || host.equals("::")
+            ? "localhost"
+            : host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + reachable + ":" + port);
+  }
+
+  Database databaseOnly() {
+    return database(path("data.dir"));
+  }
+
+  private CryptoSettings cryptoSettings(Crypto crypto, boolean sandbox) {
+    String prefix = "crypto." + crypto + ".";
+    Value source = raw.value(prefix + "source");
+    if (!SOURCES.contains(source.text())) {
+      throw SettingException.bad(source, "a payment source, one of " + SOURCES);
+    }
+    if (source.text().equals("sandbox") && !sandbox) {
+      throw SettingException.bad(
+          source,
+          "the sandbox source pays invoices with play money, so it needs sandbox.enabled = true;"
+              + " real chain sources are not available in this version");
+    }
+    return new CryptoSettings(source.text(), integer(prefix + "confirmations", 0, 1000));
+  }
+
+  private Settings.Rates rates(List<Crypto> cryptos) {
+    Value provider = raw.value("rates.provider");
+    if (!RATE_PROVIDERS.contains(provider.text())) {
+      throw SettingException.bad(provider, "a rates provider, one of " + RATE_PROVIDERS);
+    }
+
+    Map<Crypto, BigDecimal> fixedUsd = new EnumMap<>(Crypto.class);
+    for (Crypto crypto : Crypto.values()) {
+      optionalDecimal("rates.fixed." + crypto).ifPresent(price -> fixedUsd.put(crypto, price));
+    }
+    if (provider.text().equals("fixed")) {
+      for (Crypto crypto : cryptos) {
+        if (!fixedUsd.containsKey(crypto)) {
+          throw SettingException.bad(
+              raw.value("rates.fixed." + crypto),
+              "rates.provider = fixed needs a USD price for every crypto in cryptos");
+        }
+      }
+    }
+
+    Map<Fiat, BigDecimal> fixedFiat = new EnumMap<>(Fiat.class);
+    fixedFiat.put(Fiat.USD, BigDecimal.ONE);
+    for (Fiat fiat : Fiat.values()) {
+      if (fiat != Fiat.USD) {
+        optionalDecimal("rates.fixed.fiat." + fiat).ifPresent(rate -> fixedFiat.put(fiat, rate));
+      }
+    }
+
+    return new Settings.Rates(
+        provider.text(),
+        duration("rates.refresh"),
+        duration("rates.max-age"),
+        httpUrl("rates.coingecko.url"),
+        raw.value("rates.coingecko.api-key").text(),
+        Map.copyOf(fixedUsd),
+        Map.copyOf(fixedFiat));
+  }
+
+  private Database database(Path dataDir) {
+    Value url = raw.value("database.url");
+    String user = raw.value("database.user").text();
+    String password = raw.value("database.password").text();
+    int poolSize = integer("database.pool-size", 1, 200);
+    String text = url.text();
+
+    if (text.isEmpty()) {
+      return sqlite(dataDir.resolve("mimbla.db"), poolSize);
+    }
+    if (text.startsWith("jdbc:postgresql://")) {
+      return new Database(Database.Kind.POSTGRESQL, text, user, password, poolSize);
+    }
+    if (text.startsWith("postgres://") || text.startsWith("postgresql://")) {
+      return postgresFromUri(url, user, password, poolSize);
+    }
+    if (text.startsWith("jdbc:sqlite:")) {
+      return sqlite(pathOf(url, text.substring("jdbc:sqlite:".length())), poolSize);
+    }
+    if (text.startsWith("sqlite:")) {
+      return sqlite(pathOf(url, text.substring("sqlite:".length())), poolSize);
+    }
+    if (text.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !text.matches("[a-zA-Z]:[\\\\/].*")) {
+      throw SettingException.bad(
+          url, "a SQLite file path, sqlite:PATH, postgresql://… or jdbc:postgresql://…");
+    }
+    return sqlite(pathOf(url, text), poolSize);
+  }
+
+  private static Database sqlite(Path file, int poolSize) {
+    // SQLite takes one writer at a time; a few connections serve concurrent readers.
+    return new Database(Database.Kind.SQLITE, "jdbc:sqlite:" + file, "", "", Math.min(poolSize, 8));
+  }
+
+  private static Database postgresFromUri(Value url, String user, String password, int poolSize) {
+    Matcher matcher = POSTGRES_URL.matcher(url.text());
+    if (!matcher.matches() || matcher.group(4) == null || matcher.group(4).length() < 2) {
+      throw SettingException.bad(url, "postgresql://[user[:password]@]host[:port]/database");
+    }
+    String uriUser = decode(matcher.group(1));
+    String uriPassword = decode(matcher.group(2));
+    String query = matcher.group(5) == null ? "" : matcher.group(5);
+    String jdbc = "jdbc:postgresql://" + matcher.group(3) + matcher.group(4) + query;
+    return new Database(
+        Database.Kind.POSTGRESQL,
+        jdbc,
+        user.isEmpty() ? uriUser : user,
+        password.isEmpty() ? uriPassword : password,
+        poolSize);
+  }
+
+  private static String decode(String part) {
+    return part == null ? "" : URLDecoder.decode(part, StandardCharsets.UTF_8);
+  }
+
+  private List<Crypto> cryptos(String key) {
+    Value value = raw.value(key);
+    List<Crypto> cryptos = new ArrayList<>();
+    for (String symbol : value.text().split(",")) {
+      String trimmed = symbol.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      Crypto crypto =
+          Crypto.bySymbol(trimmed)
+              .orElseThrow(
+                  () ->
+                      SettingException.bad(
+                          value, "a comma-separated list of BTC, BCH, LTC, XMR (upper-case)"));
+      if (cryptos.contains(crypto)) {
+        throw SettingException.bad(value, trimmed + " is listed twice");
+      }
+      cryptos.add(crypto);
+    }
+    if (cryptos.isEmpty()) {
+      throw SettingException.bad(value, "at least one of BTC, BCH, LTC, XMR");
+    }
+    return cryptos;
+  }
+
+  private String text(String key) {
+    Value value = raw.value(key);
+    if (value.text().isEmpty()) {
+      throw SettingException.bad(value, "a value");
+    }
+    return value.text();
+  }
+
+  private int integer(String key, int min, int max) {
+    Value value = raw.value(key);
+    try {
+      int number = Integer.parseInt(value.text());
+      if (number >= min && number <= max) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the range that was wanted.
+    }
+    throw SettingException.bad(value, "a whole number from %d to %d".formatted(min, max));
+  }
+
+  private boolean bool(String key) {
+    Value value = raw.value(key);
+    return switch (value.text().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw SettingException.bad(value, "true or false");
+    };
+  }
+
+  private BigDecimal decimal(String key, boolean zeroAllowed) {
+    Value value = raw.value(key);
+    return parseDecimal(value, zeroAllowed);
+  }
+
+  private Optional<BigDecimal> optionalDecimal(String key) {
+    return raw.optional(key).map(value -> parseDecimal(value, false));
+  }
+
+  private static BigDecimal parseDecimal(Value value, boolean zeroAllowed) {
+    try {
+      BigDecimal number = new BigDecimal(value.text());
+      int sign = number.signum();
+      if (sign > 0 || (zeroAllowed && sign == 0)) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw SettingException.bad(
+        value, zeroAllowed ? "a number, zero or more" : "a number greater than zero");
+  }
+
+  private Duration duration(String key) {
+    Value value = raw.value(key);
+    String text = value.text();
+    Matcher matcher = DURATION.matcher(text);
+    Duration duration = null;
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      duration =
+          switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
+    } else if (text.startsWith("P") || text.startsWith("p")) {
+      try {
+        duration = Duration.parse(text);
+      } catch (DateTimeParseException e) {
+        duration = null;
+      }
+    }
+    if (duration == null || duration.isNegative() || duration.isZero()) {
+      throw SettingException.bad(value, "a duration above zero such as 500ms, 30s, 5m, 2h, 7d");
+    }
+    return duration;
+  }
+
+  private Path path(String key) {
+    Value value = raw.value(key);
+    if (value.text().isEmpty()) {
+      throw SettingException.bad(value, "a folder path");
+    }
+    return pathOf(value, value.text());
+  }
+
+  private static Path pathOf(Value value, String text) {
+    try {
+      if (text.isBlank()) {
+        throw new InvalidPathException(text, "empty");
+      }
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw SettingException.bad(value, "a file path");
+    }
+  }
+
+  private URI publicUrl(String key) {
+    URI uri = httpUrl(key);
+    Value value = raw.value(key);
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw SettingException.bad(value, "a base URL without query or fragment");
+    }
+    String text = uri.toString();
+    return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+  }
+
+  private URI httpUrl(String key) {
+    Value value = raw.value(key);
+    try {
+      URI uri = new URI(value.text());
+      String scheme = uri.getScheme();
+      if (scheme != null
+          && (scheme.equals("http") || scheme.equals("https"))
+          && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Reported below.
+    }
+    throw SettingException.bad(value, "an http:// or https:// URL with a host");
+  }
+}

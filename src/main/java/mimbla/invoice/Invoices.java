@@ -1,0 +1,397 @@
+package mimbla.invoice;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import mimbla.business.Business;
+import mimbla.chain.Crypto;
+import mimbla.chain.Observation;
+import mimbla.chain.PaymentSource;
+import mimbla.chain.PaymentSources;
+import mimbla.ids.RandomText;
+import mimbla.invoice.InvoiceEvent.Kind;
+import mimbla.ledger.Ledger;
+import mimbla.rates.Fiat;
+import mimbla.rates.Rates;
+import mimbla.store.Store;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invoices and their payments: creating, reading, canceling, requesting payment, and applying what
+ * the watcher and the due-date scheduler find. State changes are decided by {@link Lifecycle} and
+ * each is applied in one transaction with the rows read under lock.
+ */
+public final class Invoices {
+  private static final Logger log = LoggerFactory.getLogger(Invoices.class);
+
+  static final int SLUG_LENGTH = 12;
+  private static final Pattern SLUG = Pattern.compile("[A-Za-z0-9]{12}");
+  private static final MathContext MATH = new MathContext(34, RoundingMode.HALF_EVEN);
+  private static final int SLUG_ATTEMPTS = 5;
+
+  private final Store store;
+  private final InvoiceRepository repository;
+  private final PaymentSources sources;
+  private final Rates rates;
+  private final Clock clock;
+  private final BigDecimal minimumUsd;
+  private final List<InvoicePaidHook> paidHooks;
+
+  public Invoices(
+      Store store,
+      PaymentSources sources,
+      Rates rates,
+      Clock clock,
+      BigDecimal minimumUsd,
+      List<InvoicePaidHook> paidHooks) {
+    this.store = store;
+    this.repository = new InvoiceRepository(store.dialect());
+    this.sources = sources;
+    this.rates = rates;
+    this.clock = clock;
+    this.minimumUsd = minimumUsd;
+    this.paidHooks = List.copyOf(paidHooks);
+  }
+
+  /** Validates and stores a new unpaid invoice. */
+  public Invoice create(Business business, NewInvoice request) {
+    Instant now = clock.instant();
+    Fiat currency = InvoiceRules.currency(request.currency());
+    long amountMinor = InvoiceRules.amountMinor(request.amount(), currency);
+    Optional<Crypto> crypto =
+        InvoiceRules.crypto(request.crypto(), business.accepted(sources.offered()));
+    Instant dueAt = InvoiceRules.dueAt(request.dueDate(), now);
+    Optional<String> closeUrl = InvoiceRules.url("close_url", request.closeUrl());
+    Optional<String> redirectUrl = InvoiceRules.url("redirect_url", request.redirectUrl());
+    Optional<String> webhookUrl = InvoiceRules.url("webhook_url", request.webhookUrl());
+    checkMinimum(request.amount(), currency);
+
+    for (int attempt = 1; ; attempt++) {
+      Invoice invoice =
+          new Invoice(
+              UUID.randomUUID().toString(),
+              RandomText.base62(SLUG_LENGTH),
+              business.id(),
+              amountMinor,
+              currency,
+              crypto,
+              InvoiceStatus.UNPAID,
+              dueAt,
+              closeUrl,
+              redirectUrl,
+              webhookUrl,
+              request.automaticRedirect(),
+              now,
+              now);
+      try {
+        store.useTransaction(handle -> insertNew(handle, invoice, now));
+        log.info(
+            "invoice={} business={} created: {} {} in {}",
+            invoice.slug(),
+            business.id(),
+            invoice.amountText(),
+            currency,
+            invoice.cryptoText());
+        return invoice;
+      } catch (RuntimeException e) {
+        // Twelve base62 characters collide about once in 3e21 draws; retry rather than fail.
+        if (!store.isUniqueViolation(e) || attempt == SLUG_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void insertNew(Handle handle, Invoice invoice, Instant now) {
+    repository.insert(handle, invoice);
+    String note = "Invoice for %s %s".formatted(invoice.amountText(), invoice.currency());
+    repository.appendEvents(
+        handle, invoice.id(), List.of(InvoiceEvent.of(now, Kind.CREATED, note)));
+  }
+
+  private void checkMinimum(BigDecimal amount, Fiat currency) {
+    BigDecimal usd = rates.usdValue(amount, currency);
+    if (usd.compareTo(minimumUsd) < 0) {
+      String worth =
+          currency == Fiat.USD
+              ? ""
+              : " (%s %s is worth %s USD now)"
+                  .formatted(
+                      amount.toPlainString(),
+                      currency,
+                      usd.setScale(2, RoundingMode.DOWN).toPlainString());
+      throw InvoiceException.invalid(
+          "invoice.amount_too_small",
+          "amount must be worth at least %s USD%s".formatted(minimumUsd.toPlainString(), worth));
+    }
+  }
+
+  /** The business's invoice with its payment; another business's invoice is not found. */
+  public InvoiceView find(Business business, String slug) {
+    return store.read(
+        handle -> {
+          Invoice invoice = owned(handle, business, slug, false);
+          return new InvoiceView(invoice, repository.paymentOf(handle, invoice.id(), false));
+        });
+  }
+
+  /** The invoice's history, oldest first. */
+  public List<InvoiceEvent> history(Business business, String slug) {
+    return store.read(
+        handle -> repository.events(handle, owned(handle, business, slug, false).id()));
+  }
+
+  /** DELETE: cancels an unpaid invoice without a pending payment. */
+  public InvoiceView cancel(Business business, String slug) {
+    Instant now = clock.instant();
+    return store.inTransaction(
+        handle -> {
+          Invoice invoice = owned(handle, business, slug, true);
+          Optional<Payment> payment = repository.paymentOf(handle, invoice.id(), true);
+          Optional<Transition> transition = Lifecycle.cancel(invoice, payment, now);
+          if (transition.isEmpty()) {
+            return new InvoiceView(invoice, payment);
+          }
+          apply(handle, transition.get());
+          log.info("invoice={} canceled by its business", slug);
+          return new InvoiceView(transition.get().invoice(), payment);
+        });
+  }
+
+  /**
+   * Issues the invoice's one payment: a fresh address and the crypto amount at the current rate,
+   * rounded up to the coin's smallest unit.
+   */
+  public InvoiceView requestPayment(Business business, String slug, Optional<String> cryptoText) {
+    InvoiceView before = find(business, slug);
+    Instant now = clock.instant();
+    Lifecycle.checkPaymentMayBeRequested(before.invoice(), before.payment(), now);
+
+    Crypto crypto = paymentCrypto(business, before.invoice(), cryptoText);
+    PaymentSource source = sources.source(crypto).orElseThrow(Invoices::cryptoNotSupported);
+    long amountAtomic = cryptoAmount(before.invoice(), crypto);
+    String ratesText = ratesText(crypto);
+    // The address comes before the transaction: a wallet call must not hold the write lock.
+    // A lost race leaves an unused address behind, which costs nothing.
+    String address = source.newAddress(slug);
+
+    try {
+      return store.inTransaction(
+          handle ->
+              insertPayment(handle, business, slug, crypto, address, amountAtomic, ratesText));
+    } catch (RuntimeException e) {
+      if (store.isUniqueViolation(e)) {
+        throw new InvoiceException(
+            InvoiceException.Reason.PAYMENT_REQUESTED,
+            "payment.requested",
+            "Payment already requested");
+      }
+      throw e;
+    }
+  }
+
+  private InvoiceView insertPayment(
+      Handle handle,
+      Business business,
+      String slug,
+      Crypto crypto,
+      String address,
+      long amountAtomic,
+      String ratesText) {
+    Instant now = clock.instant();
+    Invoice invoice = owned(handle, business, slug, true);
+    Optional<Payment> existing = repository.paymentOf(handle, invoice.id(), true);
+    Lifecycle.checkPaymentMayBeRequested(invoice, existing, now);
+
+    Payment payment =
+        new Payment(
+            UUID.randomUUID().toString(),
+            invoice.id(),
+            crypto,
+            address,
+            amountAtomic,
+            ratesText,
+            PaymentStatus.PENDING,
+            0,
+            0,
+            0,
+            0,
+            now,
+            now,
+            Optional.empty());
+    repository.insertPayment(handle, payment);
+    apply(handle, Lifecycle.paymentRequested(invoice, payment, now));
+    log.info("invoice={} payment requested: {} {}", slug, payment.amountText(), crypto);
+    return new InvoiceView(invoice, Optional.of(payment));
+  }
+
+  private Crypto paymentCrypto(Business business, Invoice invoice, Optional<String> requested) {
+    List<Crypto> accepted = business.accepted(sources.offered());
+    if (invoice.crypto().isEmpty()) {
+      String symbol =
+          requested.orElseThrow(
+              () ->
+                  new InvoiceException(
+                      InvoiceException.Reason.CRYPTO_REQUIRED,
+                      "payment.crypto_required",
+                      "crypto parameter is required for this invoice"));
+      return Crypto.bySymbol(symbol)
+          .filter(accepted::contains)
+          .orElseThrow(Invoices::cryptoNotSupported);
+    }
+
+    Crypto fixed = invoice.crypto().get();
+    if (requested.isPresent() && !requested.get().equals(fixed.name())) {
+      if (Crypto.bySymbol(requested.get()).isEmpty()) {
+        throw cryptoNotSupported();
+      }
+      throw InvoiceException.invalid(
+          "payment.crypto_mismatch",
+          "crypto must be %s for this invoice, or left out".formatted(fixed));
+    }
+    if (!accepted.contains(fixed)) {
+      throw cryptoNotSupported();
+    }
+    return fixed;
+  }
+
+  private static InvoiceException cryptoNotSupported() {
+    return InvoiceException.invalid("crypto.unsupported", "crypto not supported");
+  }
+
+  private long cryptoAmount(Invoice invoice, Crypto crypto) {
+    BigDecimal price = rates.price(crypto, invoice.currency());
+    BigDecimal coins =
+        invoice.amount().divide(price, MATH).setScale(crypto.decimals(), RoundingMode.CEILING);
+    return crypto
+        .atomic(coins)
+        .orElseThrow(
+            () ->
+                InvoiceException.invalid(
+                    "payment.amount_too_large",
+                    "the invoice amount is too large to be paid in " + crypto));
+  }
+
+  /** The rate snapshot as the request-payment answer shows it: a JSON text, not an object. */
+  private String ratesText(Crypto crypto) {
+    Map<String, String> shown = new LinkedHashMap<>();
+    var snapshot = rates.fresh();
+    snapshot.price(crypto, Fiat.USD).ifPresent(usd -> shown.put("usd", twoDecimals(usd)));
+    snapshot.price(crypto, Fiat.EUR).ifPresent(eur -> shown.put("eur", twoDecimals(eur)));
+    StringBuilder json = new StringBuilder("{");
+    shown.forEach(
+        (fiat, price) ->
+            json.append(json.length() > 1 ? "," : "")
+                .append('"')
+                .append(fiat)
+                .append("\":")
+                .append(price));
+    return json.append('}').toString();
+  }
+
+  private static String twoDecimals(BigDecimal price) {
+    return price.setScale(2, RoundingMode.HALF_UP).toPlainString();
+  }
+
+  /** Applies what the watcher observed at a payment's address; returns true if anything changed. */
+  boolean observe(Payment watched, Observation observation) {
+    int required = sources.requiredConfirmations(watched.crypto());
+    Instant now = clock.instant();
+    return store.inTransaction(
+        handle -> {
+          Invoice invoice = repository.byId(handle, watched.invoiceId(), true).orElseThrow();
+          Payment payment = repository.paymentOf(handle, invoice.id(), true).orElseThrow();
+          Optional<Transition> transition =
+              Lifecycle.observe(invoice, payment, observation, required, now);
+          transition.ifPresent(t -> apply(handle, t));
+          transition
+              .filter(Transition::paid)
+              .ifPresent(t -> log.info("invoice={} paid", invoice.slug()));
+          return transition.isPresent();
+        });
+  }
+
+  /**
+   * Cancels unpaid invoices past their due date, a page at a time, one transaction each; returns
+   * how many changed. Invoices waiting out their grace period are passed over, not retried.
+   */
+  int expireOverdue(Duration grace, int pageSize) {
+    Instant now = clock.instant();
+    int expired = 0;
+    InvoiceRepository.DueCursor cursor = InvoiceRepository.DueCursor.START;
+    while (true) {
+      InvoiceRepository.DueCursor after = cursor;
+      List<InvoiceRepository.DueCursor> page =
+          store.read(handle -> repository.overdue(handle, now, after, pageSize));
+      for (InvoiceRepository.DueCursor due : page) {
+        if (expire(due.id(), now, grace)) {
+          expired++;
+        }
+      }
+      if (page.size() < pageSize) {
+        return expired;
+      }
+      cursor = page.get(page.size() - 1);
+    }
+  }
+
+  private boolean expire(String invoiceId, Instant now, Duration grace) {
+    return store.inTransaction(
+        handle -> {
+          Invoice invoice = repository.byId(handle, invoiceId, true).orElseThrow();
+          Optional<Payment> payment = repository.paymentOf(handle, invoiceId, true);
+          Optional<Transition> transition = Lifecycle.expire(invoice, payment, now, grace);
+          transition.ifPresent(t -> apply(handle, t));
+          transition.ifPresent(t -> log.info("invoice={} expired", invoice.slug()));
+          return transition.isPresent();
+        });
+  }
+
+  /** Payments whose addresses are still watched. */
+  List<Payment> watched(Duration watchAfterSettled) {
+    Instant since = clock.instant().minus(watchAfterSettled);
+    return store.read(handle -> repository.watched(handle, since));
+  }
+
+  private void apply(Handle handle, Transition transition) {
+    Invoice invoice = transition.invoice();
+    repository.updateStatus(handle, invoice);
+    transition.payment().ifPresent(payment -> repository.updatePayment(handle, payment));
+    repository.appendEvents(handle, invoice.id(), transition.events());
+
+    if (transition.creditAtomic() > 0) {
+      Payment payment = transition.payment().orElseThrow();
+      Ledger.credit(
+          handle,
+          invoice.businessId(),
+          payment.crypto(),
+          transition.creditAtomic(),
+          transition.creditKind(),
+          payment.id(),
+          payment.updatedAt());
+    }
+    if (transition.paid()) {
+      paidHooks.forEach(hook -> hook.invoicePaid(handle, invoice));
+    }
+  }
+
+  private Invoice owned(Handle handle, Business business, String slug, boolean lock) {
+    if (slug == null || !SLUG.matcher(slug).matches()) {
+      throw InvoiceException.notFound();
+    }
+    return repository
+        .bySlug(handle, business.id(), slug, lock)
+        .orElseThrow(InvoiceException::notFound);
+  }
+}

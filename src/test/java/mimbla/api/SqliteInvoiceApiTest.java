@@ -1,0 +1,10 @@
+package mimbla.api;
+
+import mimbla.testing.StoreKind;
+
+class SqliteInvoiceApiTest extends InvoiceApiContract {
+  @Override
+  StoreKind kind() {
+    return StoreKind.SQLITE;
+  }
+}

@@ -1,0 +1,118 @@
+package mimbla.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import mimbla.Mimbla;
+import mimbla.business.Businesses;
+import mimbla.chain.Crypto;
+import mimbla.config.RawSettings;
+import mimbla.config.Settings;
+
+/**
+ * A whole server on a random loopback port, with a fresh database of the given kind, sandbox
+ * payments, fixed rates and a clock the test can move forward. A business "shop" exists.
+ */
+public final class TestServer implements AutoCloseable {
+  /** Mid-June 2026: dates in tests are written against this. */
+  public static final Instant START = Instant.parse("2026-06-15T12:00:00Z");
+
+  public final StoreKind kind;
+  public final ShiftableClock clock = new ShiftableClock(START);
+  public final Mimbla mimbla;
+  public final Http http;
+  public final Businesses.Issued shop;
+  public final Http merchant;
+
+  private final Path dataDir;
+  private final Map<String, String> database;
+
+  private TestServer(StoreKind kind, Map<String, String> overrides) {
+    this.kind = kind;
+    try {
+      this.dataDir = Files.createTempDirectory("mimbla-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.database = kind.freshDatabase(dataDir);
+
+    Map<String, String> settings = new HashMap<>();
+    settings.put("server.host", "127.0.0.1");
+    settings.put("server.port", "0");
+    settings.put("data.dir", dataDir.toString());
+    settings.put("sandbox.enabled", "true");
+    settings.put("rates.provider", "fixed");
+    // Tests move the clock by days; fixed rates stay valid however far it moves.
+    settings.put("rates.max-age", "3650d");
+    settings.put("payments.poll-interval", "100ms");
+    settings.put("invoices.expiry-interval", "100ms");
+    settings.putAll(database);
+    settings.putAll(overrides);
+
+    RawSettings raw = RawSettings.defaults();
+    settings.forEach((key, value) -> raw.with(key, value, "test"));
+    this.mimbla = Mimbla.start(Settings.from(raw), clock);
+    this.http = new Http("http://127.0.0.1:" + mimbla.port());
+    this.shop = mimbla.businesses().create("shop", Set.of());
+    this.merchant = as(shop);
+  }
+
+  public static TestServer start(StoreKind kind) {
+    return new TestServer(kind, Map.of());
+  }
+
+  public static TestServer start(StoreKind kind, Map<String, String> overrides) {
+    return new TestServer(kind, overrides);
+  }
+
+  /** A client that authenticates as the given business. */
+  public Http as(Businesses.Issued business) {
+    return http.with("MB-API-KEY", business.apiKey());
+  }
+
+  public Businesses.Issued newBusiness(String name, Set<Crypto> cryptos) {
+    return mimbla.businesses().create(name, cryptos);
+  }
+
+  /** A number the database answers, for checking that nothing was half written. */
+  public long count(String sql) {
+    return mimbla.store().read(handle -> handle.createQuery(sql).mapTo(Long.class).one());
+  }
+
+  /** Waits for a condition the server reaches on its own, waking its background work. */
+  public void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after 20s waiting for " + what);
+      }
+      mimbla.wakeBackgroundWork();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    mimbla.close();
+    kind.drop(database);
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temp folder is harmless.
+    }
+  }
+}
