@@ -1,0 +1,10 @@
+package mimbla.invoice;
+
+import mimbla.testing.StoreKind;
+
+class SqlitePaymentLifecycleTest extends PaymentLifecycleContract {
+  @Override
+  StoreKind kind() {
+    return StoreKind.SQLITE;
+  }
+}
