@@ -13,7 +13,8 @@ public final class PaymentSources {
   public PaymentSources(List<PaymentSource> sources, Map<Crypto, Integer> confirmations) {
     this.sources = new EnumMap<>(Crypto.class);
     sources.forEach(source -> this.sources.put(source.crypto(), source));
-    this.confirmations = new EnumMap<>(confirmations);
+    this.confirmations = new EnumMap<>(Crypto.class);
+    this.confirmations.putAll(confirmations);
   }
 
   /** Offered cryptos in the canonical order BTC, BCH, LTC, XMR. */

@@ -1,5 +1,6 @@
 package mimbla.cli;
 
+import java.io.PrintWriter;
 import mimbla.business.BusinessException;
 import mimbla.config.SettingException;
 import mimbla.store.StoreException;
@@ -28,7 +29,15 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code: 0 done, 1 failed, 2 bad usage or settings. */
   public static int run(String... args) {
-    CommandLine commandLine = new CommandLine(new Main());
+    return run(
+        new PrintWriter(System.out, true, System.out.charset()),
+        new PrintWriter(System.err, true, System.err.charset()),
+        args);
+  }
+
+  /** As {@link #run(String...)}, writing to the given streams. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
     commandLine.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           int code = exitCode(e);
