@@ -50,7 +50,14 @@ final class SandboxCommand implements Runnable {
     URI server;
 
     URI base() {
-      return server != null ? server : Settings.localUrl(config.load());
+      if (server == null) {
+        return Settings.localUrl(config.load());
+      }
+      String scheme = server.getScheme() == null ? "" : server.getScheme();
+      if (!(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
+        throw new CliException("--server must be an http:// or https:// URL, not " + server, true);
+      }
+      return server;
     }
   }
 

@@ -159,4 +159,35 @@ class BusinessCommandTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("database.url", "mysql://nope");
   }
+
+  @Test
+  void hostileNamesAndArgumentsAreRefusedWithAReason() {
+    Run control = mimbla("business", "create", "evil\u0000name");
+    assertThat(control.code()).isEqualTo(1);
+    assertThat(control.err()).contains("control characters");
+
+    Run tooLong = mimbla("business", "create", "n".repeat(101));
+    assertThat(tooLong.code()).isEqualTo(1);
+    assertThat(tooLong.err()).contains("1 to 100 characters");
+
+    Run amount = mimbla("sandbox", "pay", "bcsandbox1qx", "lots");
+    assertThat(amount.code()).isEqualTo(2);
+    assertThat(amount.err()).contains("AMOUNT", "lots");
+
+    Run notUrl = mimbla("sandbox", "pay", "bcsandbox1qx", "1", "--server", "not a url");
+    assertThat(notUrl.code()).isEqualTo(2);
+    assertThat(notUrl.err()).contains("--server", "not a url");
+
+    Run noScheme = mimbla("sandbox", "pay", "bcsandbox1qx", "1", "--server", "localhost:8080");
+    assertThat(noScheme.code()).isEqualTo(2);
+    assertThat(noScheme.err()).contains("--server must be an http:// or https:// URL");
+
+    Run blocks = mimbla("sandbox", "mine", "many");
+    assertThat(blocks.code()).isEqualTo(2);
+    assertThat(blocks.err()).contains("BLOCKS");
+
+    Run unknown = mimbla("business", "frobnicate");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("frobnicate");
+  }
 }
