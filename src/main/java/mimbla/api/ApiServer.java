@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,9 +90,34 @@ public final class ApiServer implements AutoCloseable {
     return javalin.port();
   }
 
+  /**
+   * A refused body is still read and dropped up to this much, so the client, still sending, is not
+   * reset before it can read the 413. Beyond it the connection is closed: clients that send large
+   * bodies should ask first with {@code Expect: 100-continue}, as curl does.
+   */
+  private static final long DRAIN_BYTES = 1 << 20;
+
   private static void limitBody(Context ctx) {
-    if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_BODY_BYTES) {
+      if (declared <= DRAIN_BYTES) {
+        drain(ctx);
+      }
       throw tooLarge();
+    }
+  }
+
+  /** Reads and drops what is left of a refused body, up to the drain limit. */
+  static void drain(Context ctx) {
+    try {
+      InputStream body = ctx.req().getInputStream();
+      long left = DRAIN_BYTES;
+      byte[] sink = new byte[8192];
+      for (int n; left > 0 && (n = body.read(sink)) > 0; ) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // The client went away or sent less than it declared; the 413 goes out regardless.
     }
   }
 

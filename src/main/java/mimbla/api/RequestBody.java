@@ -61,6 +61,7 @@ final class RequestBody {
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] bytes = in.readNBytes(ApiServer.MAX_BODY_BYTES + 1);
       if (bytes.length > ApiServer.MAX_BODY_BYTES) {
+        ApiServer.drain(ctx);
         throw ApiServer.tooLarge();
       }
       return bytes;

@@ -42,6 +42,24 @@ public record Invoice(
     return crypto.map(Crypto::name).orElse(ANY_CRYPTO);
   }
 
+  Invoice withSlug(String newSlug) {
+    return new Invoice(
+        id,
+        newSlug,
+        businessId,
+        amountMinor,
+        currency,
+        crypto,
+        status,
+        dueAt,
+        closeUrl,
+        redirectUrl,
+        webhookUrl,
+        automaticRedirect,
+        createdAt,
+        updatedAt);
+  }
+
   Invoice withStatus(InvoiceStatus newStatus, Instant now) {
     return new Invoice(
         id,

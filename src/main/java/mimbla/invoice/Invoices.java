@@ -67,42 +67,48 @@ public final class Invoices {
   /** Validates and stores a new unpaid invoice. */
   public Invoice create(Business business, NewInvoice request) {
     Instant now = clock.instant();
+    Invoice draft = draft(business, request, now);
+    checkMinimum(request.amount(), draft.currency());
+
+    Invoice invoice = insertWithFreshSlug(draft, now);
+    log.info(
+        "invoice={} business={} created: {} {} in {}",
+        invoice.slug(),
+        business.id(),
+        invoice.amountText(),
+        invoice.currency(),
+        invoice.cryptoText());
+    return invoice;
+  }
+
+  /** The invoice a request describes, every field checked, still without its slug. */
+  private Invoice draft(Business business, NewInvoice request, Instant now) {
     Fiat currency = InvoiceRules.currency(request.currency());
     long amountMinor = InvoiceRules.amountMinor(request.amount(), currency);
     Optional<Crypto> crypto =
         InvoiceRules.crypto(request.crypto(), business.accepted(sources.offered()));
-    Instant dueAt = InvoiceRules.dueAt(request.dueDate(), now);
-    Optional<String> closeUrl = InvoiceRules.url("close_url", request.closeUrl());
-    Optional<String> redirectUrl = InvoiceRules.url("redirect_url", request.redirectUrl());
-    Optional<String> webhookUrl = InvoiceRules.url("webhook_url", request.webhookUrl());
-    checkMinimum(request.amount(), currency);
+    return new Invoice(
+        UUID.randomUUID().toString(),
+        "",
+        business.id(),
+        amountMinor,
+        currency,
+        crypto,
+        InvoiceStatus.UNPAID,
+        InvoiceRules.dueAt(request.dueDate(), now),
+        InvoiceRules.url("close_url", request.closeUrl()),
+        InvoiceRules.url("redirect_url", request.redirectUrl()),
+        InvoiceRules.url("webhook_url", request.webhookUrl()),
+        request.automaticRedirect(),
+        now,
+        now);
+  }
 
+  private Invoice insertWithFreshSlug(Invoice draft, Instant now) {
     for (int attempt = 1; ; attempt++) {
-      Invoice invoice =
-          new Invoice(
-              UUID.randomUUID().toString(),
-              RandomText.base62(SLUG_LENGTH),
-              business.id(),
-              amountMinor,
-              currency,
-              crypto,
-              InvoiceStatus.UNPAID,
-              dueAt,
-              closeUrl,
-              redirectUrl,
-              webhookUrl,
-              request.automaticRedirect(),
-              now,
-              now);
+      Invoice invoice = draft.withSlug(RandomText.base62(SLUG_LENGTH));
       try {
         store.useTransaction(handle -> insertNew(handle, invoice, now));
-        log.info(
-            "invoice={} business={} created: {} {} in {}",
-            invoice.slug(),
-            business.id(),
-            invoice.amountText(),
-            currency,
-            invoice.cryptoText());
         return invoice;
       } catch (RuntimeException e) {
         // Twelve base62 characters collide about once in 3e21 draws; retry rather than fail.

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import mimbla.config.Settings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -29,6 +30,14 @@ public final class Store implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final Dialect dialect;
+
+  /**
+   * SQLite admits one writer at a time and makes the others wait inside native code, which pins the
+   * carrier thread of a virtual thread: with two cores, two waiting writers could stall every
+   * request. Writers of this process therefore queue here, where waiting costs nothing; SQLite's
+   * busy timeout still covers other processes (the CLI) writing to the same file.
+   */
+  private final ReentrantLock sqliteWriter = new ReentrantLock();
 
   private Store(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
@@ -114,11 +123,23 @@ public final class Store implements AutoCloseable {
 
   /** Runs work in one transaction: it commits when the callback returns, rolls back on throw. */
   public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
-    return jdbi.inTransaction(work);
+    if (dialect != Dialect.SQLITE) {
+      return jdbi.inTransaction(work);
+    }
+    sqliteWriter.lock();
+    try {
+      return jdbi.inTransaction(work);
+    } finally {
+      sqliteWriter.unlock();
+    }
   }
 
   public void useTransaction(HandleConsumer<RuntimeException> work) {
-    jdbi.useTransaction(work);
+    inTransaction(
+        handle -> {
+          work.useHandle(handle);
+          return null;
+        });
   }
 
   /** Runs reads outside a transaction, each statement on its own. */

@@ -313,6 +313,29 @@ abstract class InvoiceApiContract {
   }
 
   @Test
+  void manyConcurrentWritersAllSucceed() throws Exception {
+    long before = server.count("SELECT COUNT(*) FROM invoice");
+    List<Thread> threads = new ArrayList<>();
+    List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 40; i++) {
+      threads.add(
+          Thread.startVirtualThread(
+              () -> {
+                Answer created =
+                    merchant.post(API + "/invoice", "{\"amount\": 10, \"crypto\": \"XMR\"}");
+                statuses.add(created.status());
+                statuses.add(merchant.post(API + "/invoice/rp/" + created.text("id"), "").status());
+              }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertThat(statuses).hasSize(80).containsOnly(201);
+    assertThat(server.count("SELECT COUNT(*) FROM invoice")).isEqualTo(before + 40);
+  }
+
+  @Test
   void deleteCancelsAndTheInvoiceStaysReadable() {
     String slug = create("{\"amount\": 10}");
 

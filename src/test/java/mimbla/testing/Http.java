@@ -48,6 +48,8 @@ public final class Http {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     headers.forEach(request::header);
+    // As curl does for large uploads: ask before sending, so a refusal arrives before the body.
+    request.expectContinue(body != null && body.length() > 1 << 20);
     if (body != null && !headers.containsKey("Content-Type")) {
       request.header("Content-Type", "application/json");
     }
