@@ -43,27 +43,17 @@ public record Invoice(
   }
 
   Invoice withSlug(String newSlug) {
-    return new Invoice(
-        id,
-        newSlug,
-        businessId,
-        amountMinor,
-        currency,
-        crypto,
-        status,
-        dueAt,
-        closeUrl,
-        redirectUrl,
-        webhookUrl,
-        automaticRedirect,
-        createdAt,
-        updatedAt);
+    return copy(newSlug, status, updatedAt);
   }
 
   Invoice withStatus(InvoiceStatus newStatus, Instant now) {
+    return copy(slug, newStatus, now);
+  }
+
+  private Invoice copy(String newSlug, InvoiceStatus newStatus, Instant newUpdatedAt) {
     return new Invoice(
         id,
-        slug,
+        newSlug,
         businessId,
         amountMinor,
         currency,
@@ -75,6 +65,6 @@ public record Invoice(
         webhookUrl,
         automaticRedirect,
         createdAt,
-        now);
+        newUpdatedAt);
   }
 }

@@ -44,6 +44,13 @@ class DemoIT {
     }
   }
 
+  /** The command line that runs the packaged server with these arguments. */
+  static List<String> mimbla(String... args) {
+    List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -51,7 +58,10 @@ class DemoIT {
   }
 
   Process launch(List<String> command, Map<String, String> environment) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectError(folder.resolve("server-" + started.size() + ".log").toFile());
     builder.environment().putAll(environment);
     Process process = builder.start();
     started.add(process);
@@ -70,10 +80,7 @@ class DemoIT {
         return text.toString();
       }
     }
-    throw new AssertionError(
-        "demo ended early:\n"
-            + text
-            + new String(demo.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    throw new AssertionError("demo ended early (its log is in server-N.log):\n" + text);
   }
 
   static String find(String text, String regex) {
@@ -96,16 +103,7 @@ class DemoIT {
   @Test
   void demoPrintsAWorkingCurlAndASandboxPaymentPaysTheInvoice() throws Exception {
     int port = freePort();
-    Process demo =
-        launch(
-            List.of(
-                JAVA,
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "demo",
-                "--port",
-                String.valueOf(port)),
-            Map.of());
+    Process demo = launch(mimbla("demo", "--port", String.valueOf(port)), Map.of());
     String greeting = greeting(demo);
 
     String key = find(greeting, "API key:\\s+([A-Za-z0-9]{40})");
@@ -125,10 +123,7 @@ class DemoIT {
 
     String paid =
         run(
-            List.of(
-                JAVA,
-                "-jar",
-                JAR.toAbsolutePath().toString(),
+            mimbla(
                 "sandbox",
                 "pay",
                 payment.text("address"),
@@ -151,16 +146,7 @@ class DemoIT {
     demo.destroy();
     assertThat(demo.waitFor(20, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
 
-    Process again =
-        launch(
-            List.of(
-                JAVA,
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "demo",
-                "--port",
-                String.valueOf(port)),
-            Map.of());
+    Process again = launch(mimbla("demo", "--port", String.valueOf(port)), Map.of());
     String second = greeting(again);
     assertThat(find(second, "API key:\\s+([A-Za-z0-9]{40})")).isEqualTo(key);
     assertThat(second).doesNotContain("(new;");
@@ -169,28 +155,11 @@ class DemoIT {
   @Test
   void aSecondServerOnTheSamePortSaysThePortIsInUse() throws Exception {
     int port = freePort();
-    greeting(
-        launch(
-            List.of(
-                JAVA,
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "demo",
-                "--port",
-                String.valueOf(port)),
-            Map.of()));
+    greeting(launch(mimbla("demo", "--port", String.valueOf(port)), Map.of()));
 
     String second =
         run(
-            List.of(
-                JAVA,
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "demo",
-                "--port",
-                String.valueOf(port),
-                "--data-dir",
-                "other"),
+            mimbla("demo", "--port", String.valueOf(port), "--data-dir", "other"),
             folder,
             Map.of());
 
@@ -201,10 +170,7 @@ class DemoIT {
   void sandboxPayWithoutAServerSaysSo() throws Exception {
     String output =
         run(
-            List.of(
-                JAVA,
-                "-jar",
-                JAR.toAbsolutePath().toString(),
+            mimbla(
                 "sandbox",
                 "pay",
                 "bcsandbox1qx",
@@ -219,8 +185,7 @@ class DemoIT {
 
   @Test
   void serveWithTheEmbeddedDefaultsExplainsWhatIsMissing() throws Exception {
-    String output =
-        run(List.of(JAVA, "-jar", JAR.toAbsolutePath().toString(), "serve"), folder, Map.of());
+    String output = run(mimbla("serve"), folder, Map.of());
 
     assertThat(output).startsWith("2\n").contains("crypto.BTC.source", "sandbox.enabled = true");
   }

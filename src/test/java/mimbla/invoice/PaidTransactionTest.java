@@ -57,6 +57,10 @@ class PaidTransactionTest {
     store.close();
   }
 
+  Invoices invoicesWith(InvoicePaidHook hook) {
+    return new Invoices(store, sources, rates, Clock.systemUTC(), BigDecimal.TEN, List.of(hook));
+  }
+
   String single(String sql) {
     return store.read(handle -> handle.createQuery(sql).mapTo(String.class).one());
   }
@@ -82,16 +86,10 @@ class PaidTransactionTest {
   @Test
   void aFailingHookRollsBackThePaidTransition() {
     Invoices invoices =
-        new Invoices(
-            store,
-            sources,
-            rates,
-            Clock.systemUTC(),
-            BigDecimal.TEN,
-            List.of(
-                (tx, invoice) -> {
-                  throw new IllegalStateException("notification not recorded");
-                }));
+        invoicesWith(
+            (tx, invoice) -> {
+              throw new IllegalStateException("notification not recorded");
+            });
     Business business =
         new Businesses(store, Clock.systemUTC()).create("shop", Set.of()).business();
     Payment payment = paidSoon(invoices, business);
@@ -111,23 +109,17 @@ class PaidTransactionTest {
   void aHookSeesThePaidInvoiceOnceInsideTheTransaction() {
     List<String> seen = new ArrayList<>();
     Invoices invoices =
-        new Invoices(
-            store,
-            sources,
-            rates,
-            Clock.systemUTC(),
-            BigDecimal.TEN,
-            List.of(
-                (tx, invoice) ->
-                    seen.add(
-                        invoice.status()
-                            + " "
-                            + invoice.webhookUrl().orElseThrow()
-                            + " "
-                            + tx.createQuery("SELECT status FROM invoice WHERE id = :id")
-                                .bind("id", invoice.id())
-                                .mapTo(String.class)
-                                .one())));
+        invoicesWith(
+            (tx, invoice) ->
+                seen.add(
+                    invoice.status()
+                        + " "
+                        + invoice.webhookUrl().orElseThrow()
+                        + " "
+                        + tx.createQuery("SELECT status FROM invoice WHERE id = :id")
+                            .bind("id", invoice.id())
+                            .mapTo(String.class)
+                            .one()));
     Business business =
         new Businesses(store, Clock.systemUTC()).create("shop", Set.of()).business();
     Payment payment = paidSoon(invoices, business);
