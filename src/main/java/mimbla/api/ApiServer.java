@@ -1,6 +1,7 @@
 package mimbla.api;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -159,7 +160,7 @@ public final class ApiServer implements AutoCloseable {
     ctx.status(database ? 200 : 503).json(health);
   }
 
-  private static void registerErrors(io.javalin.config.RoutesConfig routes) {
+  private static void registerErrors(RoutesConfig routes) {
     routes.exception(ApiError.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
     routes.exception(InvoiceException.class, (e, ctx) -> answer(ctx, InvoiceErrors.of(e)));
     routes.exception(

@@ -81,17 +81,24 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("  Client id:  %s%n%n", key.business().clientId());
     out.printf("Create an invoice:%n");
     out.printf(
-        "  curl -s -X POST %s/invoice -H 'Content-Type: application/json' -H 'MB-API-KEY: %s' -d '{\"amount\": 25, \"crypto\": \"ALL\"}'%n%n",
-        api, key.apiKey());
+        "  %s%n%n", curl("POST", api + "/invoice", key, "{\"amount\": 25, \"crypto\": \"ALL\"}"));
     out.printf("Request a BTC payment for it (ID is the \"id\" of the answer above):%n");
-    out.printf(
-        "  curl -s -X POST %s/invoice/rp/ID -H 'Content-Type: application/json' -H 'MB-API-KEY: %s' -d '{\"crypto\": \"BTC\"}'%n%n",
-        api, key.apiKey());
+    out.printf("  %s%n%n", curl("POST", api + "/invoice/rp/ID", key, "{\"crypto\": \"BTC\"}"));
     out.printf("Pay it with play money, then read the invoice:%n");
     out.printf("  ./mimbla sandbox pay ADDRESS AMOUNT --server %s%n", base);
-    out.printf("  curl -s %s/invoice/ID -H 'MB-API-KEY: %s'%n%n", api, key.apiKey());
+    out.printf("  %s%n%n", curl("GET", api + "/invoice/ID", key, null));
     out.printf("Press Ctrl-C to stop.%n");
     out.flush();
+  }
+
+  /** A curl command line a user can paste as it is. */
+  private static String curl(String method, String url, DemoKey key, String json) {
+    String command = "curl -s" + (method.equals("GET") ? "" : " -X " + method) + " " + url;
+    if (json != null) {
+      command += " -H 'Content-Type: application/json'";
+    }
+    command += " -H 'MB-API-KEY: " + key.apiKey() + "'";
+    return json == null ? command : command + " -d '" + json + "'";
   }
 
   record DemoKey(Business business, String apiKey, boolean fresh) {}

@@ -1,6 +1,7 @@
 package mimbla.invoice;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import mimbla.chain.Crypto;
 
@@ -22,7 +23,7 @@ public record InvoiceEvent(
     CANCELED;
 
     public String wire() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

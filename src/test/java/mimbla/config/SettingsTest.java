@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import mimbla.chain.Crypto;
 import mimbla.config.Settings.Database;
 import org.junit.jupiter.api.Test;
@@ -200,6 +201,33 @@ class SettingsTest {
       Settings settings =
           Settings.from(sandboxed().with("payments.poll-interval", pair.get(0), "t"));
       assertThat(settings.paymentPollInterval()).isEqualTo(Duration.parse(pair.get(1)));
+    }
+  }
+
+  @Test
+  void theExampleConfigurationListsEverySettingAndStarts() throws IOException {
+    Path example = Path.of("config/mimbla.example.properties");
+    Properties listed = new Properties();
+    try (var reader = Files.newBufferedReader(example)) {
+      listed.load(reader);
+    }
+
+    assertThat(listed.stringPropertyNames()).isEqualTo(RawSettings.defaults().keys());
+    Settings settings = Settings.from(RawSettings.defaults().withFile(example));
+    assertThat(settings.sandbox()).isTrue();
+  }
+
+  @Test
+  void theReadmeDocumentsEverySetting() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+
+    for (String key : RawSettings.defaults().keys()) {
+      // Families are documented once, by their first member: crypto.BTC.source … crypto.XMR.source.
+      String documented =
+          key.replaceAll("^crypto\\.(BCH|LTC|XMR)\\.source$", "crypto.BTC.source")
+              .replaceAll("^rates\\.fixed\\.(BCH|LTC|XMR)$", "rates.fixed.BTC")
+              .replaceAll("^rates\\.fixed\\.fiat\\.[A-Z]{3}$", "rates.fixed.fiat.EUR");
+      assertThat(readme).as("README documents " + key).contains("`" + documented + "`");
     }
   }
 }
