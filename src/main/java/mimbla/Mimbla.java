@@ -134,6 +134,9 @@ public final class Mimbla implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closeInOrder.isEmpty()) {
+      return;
+    }
     for (AutoCloseable part : closeInOrder) {
       try {
         part.close();
@@ -142,5 +145,6 @@ public final class Mimbla implements AutoCloseable {
       }
     }
     closeInOrder.clear();
+    log.info("mimbla: stopped");
   }
 }
