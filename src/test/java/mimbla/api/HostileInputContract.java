@@ -6,12 +6,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import java.util.stream.Stream;
 import mimbla.testing.Http;
 import mimbla.testing.Http.Answer;
-import mimbla.testing.StoreKind;
-import mimbla.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import mimbla.testing.ServerPerClass;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,26 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad input on every field of every endpoint: each gets a 4xx JSON answer that names the problem,
  * never a 500, and leaves no row behind. Runs once per store (see the subclasses).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class HostileInputContract {
+abstract class HostileInputContract extends ServerPerClass {
   static final String API = "/api/v1/merchant";
   static final String LONG_URL = "https://shop.example/" + "a".repeat(2030);
-
-  TestServer server;
-  Http merchant;
-
-  abstract StoreKind kind();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(kind());
-    merchant = server.merchant;
-  }
-
-  @AfterAll
-  void stopServer() {
-    server.close();
-  }
 
   long rows() {
     return server.count(

@@ -10,37 +10,16 @@ import mimbla.business.Businesses;
 import mimbla.chain.Crypto;
 import mimbla.testing.Http;
 import mimbla.testing.Http.Answer;
-import mimbla.testing.StoreKind;
-import mimbla.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import mimbla.testing.ServerPerClass;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The merchant API of profile.md §1–§2, answer by answer, over real HTTP. Runs once per store (see
  * the subclasses): the same requests must get the same answers on SQLite and PostgreSQL.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class InvoiceApiContract {
+abstract class InvoiceApiContract extends ServerPerClass {
   static final String API = "/api/v1/merchant";
   static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
-
-  TestServer server;
-  Http merchant;
-
-  abstract StoreKind kind();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(kind());
-    merchant = server.merchant;
-  }
-
-  @AfterAll
-  void stopServer() {
-    server.close();
-  }
 
   String create(String json) {
     Answer answer = merchant.post(API + "/invoice", json);

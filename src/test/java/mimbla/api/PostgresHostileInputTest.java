@@ -4,7 +4,7 @@ import mimbla.testing.StoreKind;
 
 class PostgresHostileInputTest extends HostileInputContract {
   @Override
-  StoreKind kind() {
+  protected StoreKind kind() {
     return StoreKind.POSTGRESQL;
   }
 }

@@ -4,7 +4,7 @@ import mimbla.testing.StoreKind;
 
 class PostgresInvoiceApiTest extends InvoiceApiContract {
   @Override
-  StoreKind kind() {
+  protected StoreKind kind() {
     return StoreKind.POSTGRESQL;
   }
 }

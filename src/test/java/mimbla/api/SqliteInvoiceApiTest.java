@@ -4,7 +4,7 @@ import mimbla.testing.StoreKind;
 
 class SqliteInvoiceApiTest extends InvoiceApiContract {
   @Override
-  StoreKind kind() {
+  protected StoreKind kind() {
     return StoreKind.SQLITE;
   }
 }
