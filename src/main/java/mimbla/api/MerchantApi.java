@@ -2,8 +2,6 @@ package mimbla.api;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -121,13 +119,10 @@ final class MerchantApi {
     for (Fiat fiat : new Fiat[] {Fiat.USD, Fiat.EUR, Fiat.GBP}) {
       snapshot
           .price(crypto, fiat)
-          .ifPresent(price -> prices.put(fiat.name().toLowerCase(Locale.ROOT), twoDecimals(price)));
+          .ifPresent(
+              price -> prices.put(fiat.name().toLowerCase(Locale.ROOT), RateSnapshot.shown(price)));
     }
     ctx.json(prices);
-  }
-
-  private static String twoDecimals(BigDecimal price) {
-    return price.setScale(2, RoundingMode.HALF_UP).toPlainString();
   }
 
   private String invoiceUrl(Invoice invoice) {

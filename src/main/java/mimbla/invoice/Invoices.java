@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import mimbla.business.Business;
 import mimbla.chain.Crypto;
 import mimbla.chain.Observation;
@@ -21,6 +22,7 @@ import mimbla.ids.RandomText;
 import mimbla.invoice.InvoiceEvent.Kind;
 import mimbla.ledger.Ledger;
 import mimbla.rates.Fiat;
+import mimbla.rates.RateSnapshot;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
 import org.jdbi.v3.core.Handle;
@@ -186,8 +188,10 @@ public final class Invoices {
 
     Crypto crypto = paymentCrypto(business, before.invoice(), cryptoText);
     PaymentSource source = sources.source(crypto).orElseThrow(Invoices::cryptoNotSupported);
-    long amountAtomic = cryptoAmount(before.invoice(), crypto);
-    String ratesText = ratesText(crypto);
+    // One snapshot prices the payment and is what the answer shows, even if rates refresh now.
+    RateSnapshot snapshot = rates.fresh();
+    long amountAtomic = cryptoAmount(before.invoice(), crypto, snapshot);
+    String ratesText = ratesText(crypto, snapshot);
     // The address comes before the transaction: a wallet call must not hold the write lock.
     // A lost race leaves an unused address behind, which costs nothing.
     String address = source.newAddress(slug);
@@ -276,8 +280,8 @@ public final class Invoices {
     return InvoiceException.invalid("crypto.unsupported", "crypto not supported");
   }
 
-  private long cryptoAmount(Invoice invoice, Crypto crypto) {
-    BigDecimal price = rates.price(crypto, invoice.currency());
+  private static long cryptoAmount(Invoice invoice, Crypto crypto, RateSnapshot snapshot) {
+    BigDecimal price = snapshot.require(crypto, invoice.currency());
     BigDecimal coins =
         invoice.amount().divide(price, MATH).setScale(crypto.decimals(), RoundingMode.CEILING);
     return crypto
@@ -290,24 +294,13 @@ public final class Invoices {
   }
 
   /** The rate snapshot as the request-payment answer shows it: a JSON text, not an object. */
-  private String ratesText(Crypto crypto) {
+  private static String ratesText(Crypto crypto, RateSnapshot snapshot) {
     Map<String, String> shown = new LinkedHashMap<>();
-    var snapshot = rates.fresh();
-    snapshot.price(crypto, Fiat.USD).ifPresent(usd -> shown.put("usd", twoDecimals(usd)));
-    snapshot.price(crypto, Fiat.EUR).ifPresent(eur -> shown.put("eur", twoDecimals(eur)));
-    StringBuilder json = new StringBuilder("{");
-    shown.forEach(
-        (fiat, price) ->
-            json.append(json.length() > 1 ? "," : "")
-                .append('"')
-                .append(fiat)
-                .append("\":")
-                .append(price));
-    return json.append('}').toString();
-  }
-
-  private static String twoDecimals(BigDecimal price) {
-    return price.setScale(2, RoundingMode.HALF_UP).toPlainString();
+    snapshot.price(crypto, Fiat.USD).ifPresent(usd -> shown.put("usd", RateSnapshot.shown(usd)));
+    snapshot.price(crypto, Fiat.EUR).ifPresent(eur -> shown.put("eur", RateSnapshot.shown(eur)));
+    return shown.entrySet().stream()
+        .map(entry -> "\"" + entry.getKey() + "\":" + entry.getValue())
+        .collect(Collectors.joining(",", "{", "}"));
   }
 
   /** Applies what the watcher observed at a payment's address; returns true if anything changed. */

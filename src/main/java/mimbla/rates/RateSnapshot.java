@@ -1,6 +1,7 @@
 package mimbla.rates;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,6 +19,21 @@ public record RateSnapshot(Map<Crypto, Map<Fiat, BigDecimal>> prices, Instant fe
   /** The price of one coin in a fiat currency, if the provider gave one. */
   public Optional<BigDecimal> price(Crypto crypto, Fiat fiat) {
     return Optional.ofNullable(prices.getOrDefault(crypto, Map.of()).get(fiat));
+  }
+
+  /** The price of one coin in a fiat currency, or a 503-worthy reason when there is none. */
+  public BigDecimal require(Crypto crypto, Fiat fiat) {
+    return price(crypto, fiat)
+        .orElseThrow(
+            () ->
+                new RatesUnavailableException(
+                    "rates.unavailable",
+                    "No %s price for %s is available".formatted(fiat, crypto)));
+  }
+
+  /** A price as the API shows it: two decimals, rounded half up. */
+  public static String shown(BigDecimal price) {
+    return price.setScale(2, RoundingMode.HALF_UP).toPlainString();
   }
 
   public boolean has(Crypto crypto) {

@@ -106,17 +106,6 @@ public final class Rates implements AutoCloseable {
     return snapshot;
   }
 
-  /** A fresh price of one coin in a fiat currency. */
-  public BigDecimal price(Crypto crypto, Fiat fiat) {
-    return fresh()
-        .price(crypto, fiat)
-        .orElseThrow(
-            () ->
-                new RatesUnavailableException(
-                    "rates.unavailable",
-                    "No %s price for %s is available".formatted(fiat, crypto)));
-  }
-
   /** The US dollar value of a fiat amount at fresh rates. */
   public BigDecimal usdValue(BigDecimal amount, Fiat currency) {
     if (currency == Fiat.USD) {
