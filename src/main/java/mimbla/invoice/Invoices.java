@@ -241,7 +241,8 @@ public final class Invoices {
             now,
             Optional.empty());
     repository.insertPayment(handle, payment);
-    apply(handle, Lifecycle.paymentRequested(invoice, payment, now));
+    repository.appendEvents(
+        handle, invoice.id(), List.of(Lifecycle.paymentRequested(payment, now)));
     log.info("invoice={} payment requested: {} {}", slug, payment.amountText(), crypto);
     return new InvoiceView(invoice, Optional.of(payment));
   }

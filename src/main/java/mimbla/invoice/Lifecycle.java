@@ -66,12 +66,11 @@ final class Lifecycle {
     }
   }
 
-  /** A new payment starts pending. */
-  static Transition paymentRequested(Invoice invoice, Payment payment, Instant now) {
+  /** A new payment starts pending and leaves the invoice as it is; only the history grows. */
+  static InvoiceEvent paymentRequested(Payment payment, Instant now) {
     String note =
         "Pay %s %s to %s".formatted(payment.amountText(), payment.crypto(), payment.address());
-    return Transition.of(
-        invoice, Optional.of(payment), List.of(InvoiceEvent.of(now, Kind.PAYMENT_REQUESTED, note)));
+    return InvoiceEvent.of(now, Kind.PAYMENT_REQUESTED, note);
   }
 
   /**
