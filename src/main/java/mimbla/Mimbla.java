@@ -1,5 +1,7 @@
 package mimbla;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,17 +15,25 @@ import mimbla.chain.PaymentSource;
 import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
 import mimbla.config.Settings;
+import mimbla.ids.RandomText;
 import mimbla.invoice.DueDateScheduler;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
+import mimbla.net.AddressGuard;
+import mimbla.net.Resolver;
+import mimbla.net.WebhookClient;
+import mimbla.net.WebhookUrls;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
+import mimbla.webhook.Deliveries;
+import mimbla.webhook.Dispatcher;
+import mimbla.webhook.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running server: the store, rates, payment sources, the watcher and scheduler, and the HTTP
- * API, started in dependency order and closed in reverse.
+ * One running server: the store, rates, payment sources, the watcher and scheduler, the webhook
+ * dispatcher, and the HTTP API, started in dependency order and closed in reverse.
  */
 public final class Mimbla implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mimbla.class);
@@ -36,6 +46,10 @@ public final class Mimbla implements AutoCloseable {
   private Optional<Sandbox> sandbox = Optional.empty();
   private PaymentWatcher watcher;
   private DueDateScheduler dueDates;
+  private Dispatcher dispatcher;
+  private Deliveries deliveries;
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   private Mimbla() {}
 
@@ -56,7 +70,34 @@ public final class Mimbla implements AutoCloseable {
     Rates rates = opened(Rates.start(settings.rates(), settings.cryptos(), clock));
     PaymentSources sources = paymentSources(settings, clock);
     businesses = new Businesses(store, clock);
-    invoices = new Invoices(store, sources, rates, clock, settings.minimumUsd(), List.of());
+
+    Settings.Webhooks webhooks = settings.webhooks();
+    Resolver resolver = Resolver.system();
+    WebhookClient client =
+        opened(
+            WebhookClient.create(
+                webhooks.connectTimeout(),
+                webhooks.timeout(),
+                webhooks.allowedRanges(),
+                resolver,
+                clock));
+    WebhookUrls webhookUrls =
+        new WebhookUrls(AddressGuard.allowing(webhooks.allowedRanges()), resolver);
+    dispatcher =
+        opened(
+            Dispatcher.start(
+                store, client, clock, webhooks, metrics, "node-" + RandomText.base62(8)));
+    Outbox outbox = new Outbox(store.dialect(), clock, dispatcher::wake);
+    deliveries = new Deliveries(store, clock, dispatcher::wake);
+    invoices =
+        new Invoices(
+            store,
+            sources,
+            rates,
+            clock,
+            settings.minimumUsd(),
+            List.of(outbox),
+            webhookUrls::refusal);
 
     watcher =
         opened(
@@ -69,7 +110,17 @@ public final class Mimbla implements AutoCloseable {
 
     ApiServer.Parts parts =
         new ApiServer.Parts(
-            store, businesses, invoices, sources, rates, sandbox, watcher, settings.publicBase());
+            store,
+            businesses,
+            invoices,
+            sources,
+            rates,
+            sandbox,
+            watcher,
+            settings.publicBase(),
+            deliveries,
+            client,
+            settings.metrics() ? Optional.of(metrics) : Optional.empty());
     api = opened(ApiServer.start(parts, settings.host(), settings.port()));
     log.info(
         "mimbla: serving {} with {} rates, cryptos {}{}",
@@ -126,10 +177,18 @@ public final class Mimbla implements AutoCloseable {
     return sandbox;
   }
 
-  /** Runs the payment watcher and the due-date check now, as if their intervals had passed. */
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /**
+   * Runs the payment watcher, the due-date check and the webhook dispatcher now, as if their
+   * intervals had passed.
+   */
   public void wakeBackgroundWork() {
     watcher.wake();
     dueDates.wake();
+    dispatcher.wake();
   }
 
   @Override

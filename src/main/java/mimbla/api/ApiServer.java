@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -17,10 +18,13 @@ import mimbla.chain.SandboxException;
 import mimbla.invoice.InvoiceException;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
+import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.rates.RatesUnavailableException;
 import mimbla.store.Store;
 import mimbla.store.Timestamps;
+import mimbla.webhook.Deliveries;
+import mimbla.webhook.DeliveryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +47,10 @@ public final class ApiServer implements AutoCloseable {
       Rates rates,
       Optional<Sandbox> sandbox,
       PaymentWatcher watcher,
-      String publicBase) {}
+      String publicBase,
+      Deliveries deliveries,
+      WebhookClient webhookClient,
+      Optional<PrometheusMeterRegistry> metrics) {}
 
   private final Javalin javalin;
 
@@ -61,6 +68,8 @@ public final class ApiServer implements AutoCloseable {
             parts.rates(),
             parts.publicBase());
     SandboxApi sandbox = new SandboxApi(parts.sandbox(), parts.watcher());
+    DeliveriesApi deliveries =
+        new DeliveriesApi(parts.invoices(), parts.deliveries(), parts.webhookClient());
 
     Javalin javalin =
         Javalin.create(
@@ -79,6 +88,8 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/", ctx -> ctx.json(about(parts)));
               config.routes.get("/health", ctx -> health(ctx, parts));
               merchant.register(config.routes);
+              deliveries.register(config.routes);
+              parts.metrics().ifPresent(metrics -> serveMetrics(config.routes, metrics));
               sandbox.register(config.routes);
               registerErrors(config.routes);
             });
@@ -127,6 +138,14 @@ public final class ApiServer implements AutoCloseable {
         413, "request.too_large", "Request body is larger than " + MAX_BODY_BYTES + " bytes");
   }
 
+  /** Prometheus's text format, version 0.0.4, which every scraper reads. */
+  private static void serveMetrics(RoutesConfig routes, PrometheusMeterRegistry metrics) {
+    routes.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+  }
+
   private static Map<String, Object> about(Parts parts) {
     Map<String, Object> about = new LinkedHashMap<>();
     about.put("name", "mimbla-server");
@@ -170,6 +189,9 @@ public final class ApiServer implements AutoCloseable {
         SandboxException.class,
         (e, ctx) ->
             answer(ctx, ApiError.problem(e.notFound() ? 404 : 400, e.code(), e.getMessage())));
+    routes.exception(
+        DeliveryException.class,
+        (e, ctx) -> answer(ctx, ApiError.problem(409, e.code(), e.getMessage())));
     routes.exception(HttpResponseException.class, ApiServer::frameworkError);
     routes.exception(
         Exception.class,

@@ -65,7 +65,7 @@ final class MerchantApi {
     ctx.attribute(BUSINESS, business);
   }
 
-  private static Business business(Context ctx) {
+  static Business business(Context ctx) {
     return ctx.attribute(BUSINESS);
   }
 

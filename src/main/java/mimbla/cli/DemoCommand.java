@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import mimbla.Mimbla;
 import mimbla.business.Business;
 import mimbla.business.Businesses;
@@ -29,6 +30,13 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   static final String BUSINESS = "demo";
   static final String KEY_FILE = "demo-api-key.txt";
+
+  /**
+   * Loopback and private ranges: a demo's webhook receiver usually runs on the same machine or
+   * network. A production server refuses them unless webhooks.allow-ranges lists them.
+   */
+  static final String DEMO_ALLOWED_RANGES =
+      "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
 
   @Mixin ConfigOption config;
 
@@ -61,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
     return raw.with("sandbox.enabled", "true", "demo")
         .with("rates.provider", "fixed", "demo")
         .with("payments.poll-interval", "1s", "demo")
-        .with("invoices.expiry-interval", "5s", "demo");
+        .with("invoices.expiry-interval", "5s", "demo")
+        .with("webhooks.allow-ranges", DEMO_ALLOWED_RANGES, "demo");
   }
 
   private void greet(Mimbla mimbla, Settings settings) {
@@ -87,6 +96,15 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("Pay it with play money, then read the invoice:%n");
     out.printf("  ./mimbla sandbox pay ADDRESS AMOUNT --server %s%n", base);
     out.printf("  %s%n%n", curl("GET", api + "/invoice/ID", key, null));
+    out.printf(
+        "Webhooks may reach this machine and private networks (demo setting"
+            + " webhooks.allow-ranges = %s).%nTest a webhook URL the way a notification goes:%n",
+        settings.webhooks().allowedRanges().stream()
+            .map(Object::toString)
+            .collect(Collectors.joining(",")));
+    out.printf(
+        "  %s%n%n",
+        curl("POST", api + "/webhook/test", key, "{\"url\": \"http://127.0.0.1:9000/paid\"}"));
     out.printf("Press Ctrl-C to stop.%n");
     out.flush();
   }

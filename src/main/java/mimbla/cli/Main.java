@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BusinessCommand.class,
       SandboxCommand.class,
+      WebhookCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

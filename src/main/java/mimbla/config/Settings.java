@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import mimbla.chain.Crypto;
+import mimbla.net.IpRange;
 import mimbla.rates.Fiat;
 
 /**
@@ -27,7 +28,9 @@ public record Settings(
     Duration paymentPollInterval,
     Duration watchAfterSettled,
     Duration confirmationGrace,
-    Duration expiryInterval) {
+    Duration expiryInterval,
+    Webhooks webhooks,
+    boolean metrics) {
 
   /** How to reach the database. */
   public record Database(Kind kind, String jdbcUrl, String user, String password, int poolSize) {
@@ -61,6 +64,21 @@ public record Settings(
     }
   }
 
+  /**
+   * How notifications are sent: timeouts of one attempt, the lease a claimed delivery carries, the
+   * backstop poll, concurrency in all and per destination host, the retry schedule (empty: one
+   * attempt, as Mimbla does) and the special-purpose address ranges a webhook may reach.
+   */
+  public record Webhooks(
+      Duration connectTimeout,
+      Duration timeout,
+      Duration lease,
+      Duration pollInterval,
+      int maxConcurrent,
+      int perHost,
+      List<Duration> retries,
+      List<IpRange> allowedRanges) {}
+
   /** Validates raw values; the first bad one stops start-up with its name and value. */
   public static Settings from(RawSettings raw) {
     return new SettingsParser(raw).parse();
@@ -69,6 +87,11 @@ public record Settings(
   /** Only the database settings, for commands that touch the store and nothing else. */
   public static Database database(RawSettings raw) {
     return new SettingsParser(raw).databaseOnly();
+  }
+
+  /** Only the webhook settings, for the reachability test, which needs nothing else. */
+  public static Webhooks webhooks(RawSettings raw) {
+    return new SettingsParser(raw).webhooksOnly();
   }
 
   /** Where a process on this machine reaches the server, from its host and port settings. */

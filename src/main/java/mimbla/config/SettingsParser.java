@@ -22,6 +22,7 @@ import mimbla.chain.Crypto;
 import mimbla.config.RawSettings.Value;
 import mimbla.config.Settings.CryptoSettings;
 import mimbla.config.Settings.Database;
+import mimbla.net.IpRange;
 import mimbla.rates.Fiat;
 
 /**
@@ -65,7 +66,55 @@ final class SettingsParser {
         duration("payments.poll-interval"),
         duration("payments.watch-after"),
         duration("payments.confirmation-grace"),
-        duration("invoices.expiry-interval"));
+        duration("invoices.expiry-interval"),
+        webhooks(),
+        bool("metrics.enabled"));
+  }
+
+  private Settings.Webhooks webhooks() {
+    Duration connectTimeout = duration("webhooks.connect-timeout");
+    Duration timeout = duration("webhooks.timeout");
+    Value lease = raw.value("webhooks.lease");
+    Duration leaseLength = duration("webhooks.lease");
+    if (leaseLength.compareTo(timeout.plus(connectTimeout)) <= 0) {
+      // A lease that ends while its delivery is still in flight lets another node send it too.
+      throw SettingException.bad(
+          lease, "a duration longer than webhooks.timeout plus webhooks.connect-timeout");
+    }
+    return new Settings.Webhooks(
+        connectTimeout,
+        timeout,
+        leaseLength,
+        duration("webhooks.poll-interval"),
+        integer("webhooks.max-concurrent", 1, 100_000),
+        integer("webhooks.per-host", 1, 10_000),
+        durations("webhooks.retries"),
+        ipRanges("webhooks.allow-ranges"));
+  }
+
+  private List<Duration> durations(String key) {
+    Value value = raw.value(key);
+    List<Duration> durations = new ArrayList<>();
+    for (String part : value.text().split(",")) {
+      if (!part.isBlank()) {
+        durations.add(duration(new Value(key, part.trim(), value.origin())));
+      }
+    }
+    if (durations.size() > 20) {
+      throw SettingException.bad(value, "at most 20 retry delays");
+    }
+    return List.copyOf(durations);
+  }
+
+  private List<IpRange> ipRanges(String key) {
+    Value value = raw.value(key);
+    try {
+      return List.copyOf(IpRange.parseList(value.text()));
+    } catch (IllegalArgumentException e) {
+      throw SettingException.bad(
+          value,
+          "comma-separated address ranges such as 10.0.0.0/8, fd00::/8 (" + e.getMessage() + ")");
+    }
   }
 
   URI localUrl() {
@@ -76,6 +125,10 @@ final class SettingsParser {
             ? "localhost"
             : host.contains(":") ? "[" + host + "]" : host;
     return URI.create("http://" + reachable + ":" + port);
+  }
+
+  Settings.Webhooks webhooksOnly() {
+    return webhooks();
   }
 
   Database databaseOnly() {
@@ -269,7 +322,10 @@ final class SettingsParser {
   }
 
   private Duration duration(String key) {
-    Value value = raw.value(key);
+    return duration(raw.value(key));
+  }
+
+  private static Duration duration(Value value) {
     String text = value.text();
     Matcher matcher = DURATION.matcher(text);
     Duration duration = null;

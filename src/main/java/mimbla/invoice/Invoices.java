@@ -49,6 +49,15 @@ public final class Invoices {
   private final Clock clock;
   private final BigDecimal minimumUsd;
   private final List<InvoicePaidHook> paidHooks;
+  private final WebhookPolicy webhookPolicy;
+
+  /**
+   * Judges a webhook URL beyond its syntax: whether it can be delivered to at all (where it points,
+   * whether it can be sent as written). Returns why not, or empty.
+   */
+  public interface WebhookPolicy {
+    Optional<String> refusal(String url);
+  }
 
   public Invoices(
       Store store,
@@ -56,7 +65,8 @@ public final class Invoices {
       Rates rates,
       Clock clock,
       BigDecimal minimumUsd,
-      List<InvoicePaidHook> paidHooks) {
+      List<InvoicePaidHook> paidHooks,
+      WebhookPolicy webhookPolicy) {
     this.store = store;
     this.repository = new InvoiceRepository(store.dialect());
     this.sources = sources;
@@ -64,6 +74,7 @@ public final class Invoices {
     this.clock = clock;
     this.minimumUsd = minimumUsd;
     this.paidHooks = List.copyOf(paidHooks);
+    this.webhookPolicy = webhookPolicy;
   }
 
   /** Validates and stores a new unpaid invoice. */
@@ -100,10 +111,36 @@ public final class Invoices {
         InvoiceRules.dueAt(request.dueDate(), now),
         InvoiceRules.url("close_url", request.closeUrl()),
         InvoiceRules.url("redirect_url", request.redirectUrl()),
-        InvoiceRules.url("webhook_url", request.webhookUrl()),
+        webhookUrl(request.webhookUrl()),
         request.automaticRedirect(),
         now,
         now);
+  }
+
+  /**
+   * Checks a URL as {@code webhook_url} is checked when an invoice is created; the message names
+   * {@code field}. For the reachability test, which must refuse what creation refuses.
+   */
+  public void checkWebhookUrl(String field, String url) {
+    InvoiceRules.url(field, Optional.of(url));
+    webhookPolicy
+        .refusal(url)
+        .ifPresent(
+            refusal -> {
+              throw InvoiceException.invalid(
+                  "invoice." + field + "_invalid", field + " " + refusal);
+            });
+  }
+
+  private Optional<String> webhookUrl(Optional<String> text) {
+    Optional<String> url = InvoiceRules.url("webhook_url", text);
+    url.flatMap(webhookPolicy::refusal)
+        .ifPresent(
+            refusal -> {
+              throw InvoiceException.invalid(
+                  "invoice.webhook_url_invalid", "webhook_url " + refusal);
+            });
+    return url;
   }
 
   private Invoice insertWithFreshSlug(Invoice draft, Instant now) {

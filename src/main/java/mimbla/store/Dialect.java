@@ -13,6 +13,16 @@ public enum Dialect {
     }
 
     @Override
+    public String forUpdateSkipLocked() {
+      return "";
+    }
+
+    @Override
+    public boolean listensForNotifications() {
+      return false;
+    }
+
+    @Override
     boolean isUniqueViolation(SQLException e) {
       // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
       return e.getErrorCode() == 2067
@@ -28,6 +38,16 @@ public enum Dialect {
     }
 
     @Override
+    public String forUpdateSkipLocked() {
+      return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    public boolean listensForNotifications() {
+      return true;
+    }
+
+    @Override
     boolean isUniqueViolation(SQLException e) {
       return "23505".equals(e.getSQLState());
     }
@@ -35,6 +55,15 @@ public enum Dialect {
 
   /** The suffix that locks the rows a SELECT reads until the transaction ends. */
   public abstract String forUpdate();
+
+  /**
+   * The suffix that locks the rows a SELECT reads and passes over rows another transaction holds,
+   * so that several nodes can claim work from one table without waiting for each other.
+   */
+  public abstract String forUpdateSkipLocked();
+
+  /** Whether the database can wake other nodes when work arrives (LISTEN/NOTIFY). */
+  public abstract boolean listensForNotifications();
 
   abstract boolean isUniqueViolation(SQLException e);
 }

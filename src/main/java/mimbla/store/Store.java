@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import mimbla.config.Settings;
 import org.flywaydb.core.Flyway;
@@ -30,6 +32,7 @@ public final class Store implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final Dialect dialect;
+  private final Optional<Path> file;
 
   /**
    * SQLite admits one writer at a time and makes the others wait inside native code, which pins the
@@ -39,22 +42,25 @@ public final class Store implements AutoCloseable {
    */
   private final ReentrantLock sqliteWriter = new ReentrantLock();
 
-  private Store(HikariDataSource dataSource, Dialect dialect) {
+  private Store(HikariDataSource dataSource, Dialect dialect, Optional<Path> file) {
     this.dataSource = dataSource;
     this.jdbi = Jdbi.create(dataSource);
     this.dialect = dialect;
+    this.file = file;
   }
 
   /** Connects, brings the schema up to date and returns the ready store. */
   public static Store open(Settings.Database database) {
     Dialect dialect =
         database.kind() == Settings.Database.Kind.SQLITE ? Dialect.SQLITE : Dialect.POSTGRESQL;
+    Optional<Path> file = Optional.empty();
     if (dialect == Dialect.SQLITE) {
-      createFolderOf(database.jdbcUrl().substring("jdbc:sqlite:".length()));
+      file = Optional.of(Path.of(database.jdbcUrl().substring("jdbc:sqlite:".length())));
+      createFolderOf(file.get());
     }
 
     HikariDataSource dataSource = new HikariDataSource(poolConfig(database, dialect));
-    Store store = new Store(dataSource, dialect);
+    Store store = new Store(dataSource, dialect, file);
     try {
       store.migrate();
     } catch (RuntimeException e) {
@@ -90,8 +96,8 @@ public final class Store implements AutoCloseable {
     return config;
   }
 
-  private static void createFolderOf(String file) {
-    Path parent = Path.of(file).toAbsolutePath().getParent();
+  private static void createFolderOf(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
@@ -119,6 +125,19 @@ public final class Store implements AutoCloseable {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** The database file, for SQLite; PostgreSQL has none the server owns. */
+  public Optional<Path> file() {
+    return file;
+  }
+
+  /**
+   * A connection of the pool for a caller that holds it for long (a LISTEN loop). The caller closes
+   * it, which returns it to the pool.
+   */
+  public Connection connection() throws SQLException {
+    return dataSource.getConnection();
   }
 
   /** Runs work in one transaction: it commits when the callback returns, rolls back on throw. */

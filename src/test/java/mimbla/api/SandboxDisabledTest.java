@@ -15,10 +15,13 @@ import mimbla.config.RawSettings;
 import mimbla.config.Settings;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
+import mimbla.net.Resolver;
+import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
 import mimbla.testing.Http;
 import mimbla.testing.Http.Answer;
+import mimbla.webhook.Deliveries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +45,18 @@ class SandboxDisabledTest {
     PaymentSources none = new PaymentSources(List.of(), Map.of());
     try (Store store = Store.open(settings.database());
         Rates rates = Rates.start(settings.rates(), settings.cryptos(), clock)) {
-      Invoices invoices = new Invoices(store, none, rates, clock, BigDecimal.TEN, List.of());
-      try (PaymentWatcher watcher =
+      Invoices invoices =
+          new Invoices(
+              store, none, rates, clock, BigDecimal.TEN, List.of(), url -> Optional.empty());
+      Settings.Webhooks webhooks = settings.webhooks();
+      try (WebhookClient client =
+              WebhookClient.create(
+                  webhooks.connectTimeout(),
+                  webhooks.timeout(),
+                  List.of(),
+                  Resolver.system(),
+                  clock);
+          PaymentWatcher watcher =
               PaymentWatcher.start(invoices, none, Duration.ofSeconds(1), Duration.ofDays(1));
           ApiServer api =
               ApiServer.start(
@@ -55,7 +68,10 @@ class SandboxDisabledTest {
                       rates,
                       Optional.empty(),
                       watcher,
-                      "http://localhost"),
+                      "http://localhost",
+                      new Deliveries(store, clock, () -> {}),
+                      client,
+                      Optional.empty()),
                   "127.0.0.1",
                   0)) {
         Http http = new Http("http://127.0.0.1:" + api.port());

@@ -58,7 +58,14 @@ class PaidTransactionTest {
   }
 
   Invoices invoicesWith(InvoicePaidHook hook) {
-    return new Invoices(store, sources, rates, Clock.systemUTC(), BigDecimal.TEN, List.of(hook));
+    return new Invoices(
+        store,
+        sources,
+        rates,
+        Clock.systemUTC(),
+        BigDecimal.TEN,
+        List.of(hook),
+        url -> Optional.empty());
   }
 
   String single(String sql) {

@@ -55,6 +55,12 @@ public final class TestServer implements AutoCloseable {
     settings.put("rates.max-age", "3650d");
     settings.put("payments.poll-interval", "100ms");
     settings.put("invoices.expiry-interval", "100ms");
+    // Webhook receivers in tests listen on loopback, which a production server refuses.
+    settings.put("webhooks.allow-ranges", "127.0.0.0/8,::1/128");
+    settings.put("webhooks.poll-interval", "200ms");
+    settings.put("webhooks.connect-timeout", "2s");
+    settings.put("webhooks.timeout", "3s");
+    settings.put("webhooks.lease", "30s");
     settings.putAll(database);
     settings.putAll(overrides);
 
@@ -81,6 +87,44 @@ public final class TestServer implements AutoCloseable {
 
   public Businesses.Issued newBusiness(String name, Set<Crypto> cryptos) {
     return mimbla.businesses().create(name, cryptos);
+  }
+
+  /**
+   * Creates a 26 USD BTC invoice for the business with the given extra JSON fields (such as a
+   * webhook_url), pays it in full with confirmed sandbox money and waits until it is paid. Returns
+   * its slug.
+   */
+  public String paidInvoice(Http business, String extraFields) {
+    String slug = unpaidInvoice(business, extraFields);
+    payInFull(business, slug);
+    return slug;
+  }
+
+  /** Creates a 26 USD BTC invoice with the given extra JSON fields; returns its slug. */
+  public String unpaidInvoice(Http business, String extraFields) {
+    String fields = extraFields.isEmpty() ? "" : ", " + extraFields;
+    Http.Answer created =
+        business.post(
+            "/api/v1/merchant/invoice", "{\"amount\": 26, \"crypto\": \"BTC\"" + fields + "}");
+    if (created.status() != 201) {
+      throw new AssertionError("invoice not created: " + created);
+    }
+    return created.text("id");
+  }
+
+  /** Requests the invoice's payment, pays it with confirmed sandbox money, waits until paid. */
+  public void payInFull(Http business, String slug) {
+    Http.Answer payment = business.post("/api/v1/merchant/invoice/rp/" + slug, "");
+    String body =
+        "{\"address\": \"%s\", \"amount\": \"%s\", \"confirmations\": 10}"
+            .formatted(payment.text("address"), payment.text("amount"));
+    Http.Answer paid = http.post("/api/v1/sandbox/pay", body);
+    if (paid.status() != 201) {
+      throw new AssertionError("sandbox payment refused: " + paid);
+    }
+    await(
+        "invoice " + slug + " paid",
+        () -> business.get("/api/v1/merchant/invoice/" + slug).text("status").equals("paid"));
   }
 
   /** A number the database answers, for checking that nothing was half written. */
