@@ -96,8 +96,14 @@ final class SettingsParser {
     Value value = raw.value(key);
     List<Duration> durations = new ArrayList<>();
     for (String part : value.text().split(",")) {
-      if (!part.isBlank()) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
         durations.add(duration(new Value(key, part.trim(), value.origin())));
+      } catch (SettingException e) {
+        throw SettingException.bad(
+            value, "comma-separated durations above zero such as 1m,10m,1h, or nothing");
       }
     }
     if (durations.size() > 20) {

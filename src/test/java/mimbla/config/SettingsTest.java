@@ -136,6 +136,17 @@ class SettingsTest {
         "database.url | mysql://db/mimbla | postgresql://",
         "database.url | postgresql://host-without-database | postgresql://",
         "database.pool-size | 0 | from 1 to 200",
+        "webhooks.timeout | forever | a duration",
+        "webhooks.connect-timeout | 0ms | a duration above zero",
+        "webhooks.lease | 30s | longer than webhooks.timeout plus webhooks.connect-timeout",
+        "webhooks.per-host | 0 | from 1 to 10000",
+        "webhooks.max-concurrent | lots | from 1 to 100000",
+        "webhooks.retries | 1m,soon | comma-separated durations",
+        "webhooks.retries | 1m,-5s | comma-separated durations",
+        "webhooks.allow-ranges | 10.0.0.0/33 | address ranges",
+        "webhooks.allow-ranges | localhost | address ranges",
+        "webhooks.allow-ranges | 127.0.0.0/8;10.0.0.0/8 | address ranges",
+        "metrics.enabled | sometimes | true or false",
       })
   void aBadValueStopsStartUpNamingSettingValueAndOrigin(String key, String value, String expected) {
     RawSettings raw = sandboxed().with(key, value, "the test");
