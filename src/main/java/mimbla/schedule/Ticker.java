@@ -55,13 +55,20 @@ public final class Ticker implements AutoCloseable {
     }
   }
 
-  /** Stops after the current run; waits for it to end. */
+  /**
+   * Stops after the current run; waits for it to end. The run is not interrupted unless it
+   * overstays: an interrupt in the middle of a JDBC call breaks the connection it was using.
+   */
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
+    wakeups.offer(Boolean.TRUE);
     try {
       thread.join(Duration.ofSeconds(10));
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(Duration.ofSeconds(5));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

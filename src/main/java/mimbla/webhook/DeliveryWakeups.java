@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class DeliveryWakeups implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWakeups.class);
 
-  private static final int WAIT_MILLIS = 500;
+  private static final int WAIT_MILLIS = 250;
   private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
 
   private final Store store;
@@ -56,6 +56,7 @@ final class DeliveryWakeups implements AutoCloseable {
             wake.run();
           }
         }
+        unlisten(connection);
       } catch (SQLException | RuntimeException e) {
         if (!running) {
           return;
@@ -77,6 +78,13 @@ final class DeliveryWakeups implements AutoCloseable {
     }
   }
 
+  /** The connection goes back to the pool; it must not keep collecting notifications there. */
+  private static void unlisten(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("UNLISTEN *");
+    }
+  }
+
   private void pause() {
     try {
       Thread.sleep(RECONNECT_AFTER);
@@ -85,10 +93,13 @@ final class DeliveryWakeups implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops within one wait for notifications. The thread is not interrupted: an interrupt inside the
+   * driver's read breaks the connection instead of returning it to the pool.
+   */
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
     try {
       thread.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
