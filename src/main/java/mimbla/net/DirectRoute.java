@@ -1,6 +1,7 @@
 package mimbla.net;
 
 import java.io.IOException;
+import java.net.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,8 @@ final class DirectRoute {
   DirectRoute(Duration connectTimeout, Duration timeout, AddressGuard guard, GuardedDns dns) {
     this.client =
         new OkHttpClient.Builder()
+            // Direct means direct: no proxy from system properties or the environment.
+            .proxy(Proxy.NO_PROXY)
             .protocols(List.of(Protocol.HTTP_1_1))
             .followRedirects(false)
             .followSslRedirects(false)

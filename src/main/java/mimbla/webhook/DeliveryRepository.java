@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -259,9 +260,9 @@ final class DeliveryRepository {
     return new Delivery(
         id,
         row.getString("invoice_id"),
-        Delivery.Kind.valueOf(row.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+        Delivery.Kind.valueOf(row.getString("kind").toUpperCase(Locale.ROOT)),
         row.getString("url"),
-        Delivery.State.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT)),
+        Delivery.State.valueOf(row.getString("state").toUpperCase(Locale.ROOT)),
         Timestamps.instant(row.getLong("due_at")),
         row.getInt("attempts"),
         Optional.ofNullable(row.getString("outcome")),
