@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mimbla.testing.Http;
+import mimbla.testing.Receiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +151,50 @@ class DemoIT {
     String second = greeting(again);
     assertThat(find(second, "API key:\\s+([A-Za-z0-9]{40})")).isEqualTo(key);
     assertThat(second).doesNotContain("(new;");
+  }
+
+  @Test
+  void theDemoNotifiesAReceiverOnThisMachine() throws Exception {
+    int port = freePort();
+    String greeting = greeting(launch(mimbla("demo", "--port", String.valueOf(port)), Map.of()));
+    String key = find(greeting, "API key:\\s+([A-Za-z0-9]{40})");
+    assertThat(greeting).contains("webhooks.allow-ranges = 127.0.0.0/8,");
+
+    try (Receiver receiver = Receiver.start()) {
+      String probe =
+          find(greeting, "(?m)^\\s+(curl -s -X POST \\S+/webhook/test -H .*)$")
+              .replace("http://127.0.0.1:9000/paid", receiver.url("/probe"));
+      String probed = run(List.of("bash", "-c", probe), folder, Map.of());
+      assertThat(probed).startsWith("0\n").contains("\"reachable\":true", "\"status\":200");
+      assertThat(receiver.awaitRequest(Duration.ofSeconds(10)).path()).isEqualTo("/probe");
+
+      Http merchant = new Http("http://127.0.0.1:" + port).with("MB-API-KEY", key);
+      String body = "{\"amount\": 25, \"crypto\": \"BTC\", \"webhook_url\": \"%s\"}";
+      String slug =
+          merchant
+              .post("/api/v1/merchant/invoice", body.formatted(receiver.url("/paid/1")))
+              .text("id");
+      var payment = merchant.post("/api/v1/merchant/invoice/rp/" + slug, "");
+      String paid =
+          run(
+              mimbla(
+                  "sandbox",
+                  "pay",
+                  payment.text("address"),
+                  payment.text("amount"),
+                  "--server",
+                  "http://localhost:" + port),
+              folder,
+              Map.of());
+      assertThat(paid).startsWith("0\n");
+
+      Receiver.Received notification = receiver.awaitRequest(Duration.ofSeconds(30));
+      assertThat(notification.raw())
+          .isEqualTo(
+              "GET /paid/1 HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + receiver.port()
+                  + "\r\nConnection: close\r\n\r\n");
+    }
   }
 
   @Test
