@@ -257,6 +257,10 @@ public final class Dispatcher implements AutoCloseable {
     Outcome outcome;
     try {
       outcome = client.send(row.url(), row.businessId());
+    } catch (RuntimeException e) {
+      // A bug, not an endpoint's failure: the row stays claimed and is tried again after its lease.
+      log.error("delivery={} host={} sending failed unexpectedly", row.id(), row.host(), e);
+      return;
     } finally {
       giveSlot(row.host());
       wake();
