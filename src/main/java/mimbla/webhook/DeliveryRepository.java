@@ -131,14 +131,24 @@ final class DeliveryRepository {
     return claimed;
   }
 
-  /** Gives claimed rows back, due at once, for another turn (their host had no room). */
+  /**
+   * Gives claimed rows back, due at once, for another turn (their host had no room). A row that was
+   * claimed after its lease ran out goes back as it was found, 'sending' with its lease over, so
+   * the claim that finally sends it still marks the attempt reclaimed: the receiver may have seen
+   * that notification already.
+   */
   void release(Handle handle, Collection<Claimed> rows, String node, Instant now) {
     PreparedBatch release =
         handle.prepareBatch(
-            "UPDATE delivery SET state = 'due', due_at = :now, lease_owner = NULL,"
+            "UPDATE delivery SET state = :state, due_at = :now, lease_owner = NULL,"
                 + " updated_at = :now WHERE id = :id AND lease_owner = :node AND state = 'sending'");
     for (Claimed row : rows) {
-      release.bind("now", Timestamps.micros(now)).bind("id", row.id()).bind("node", node).add();
+      release
+          .bind("state", row.reclaimed() ? "sending" : "due")
+          .bind("now", Timestamps.micros(now))
+          .bind("id", row.id())
+          .bind("node", node)
+          .add();
     }
     release.execute();
   }
