@@ -321,4 +321,14 @@ abstract class WebhookDeliveryContract extends ServerPerClass {
         .contains("mimbla_webhook_in_flight")
         .doesNotContain("127.0.0.1");
   }
+
+  @Test
+  void inFlightGaugeStillReadsAfterGarbageCollection() {
+    // A gauge holds its state weakly unless told otherwise; a collected one reads NaN.
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    assertThat(server.http.get("/metrics").body())
+        .containsPattern("(?m)^mimbla_webhook_in_flight 0\\.0$");
+  }
 }
