@@ -42,8 +42,11 @@ final class DeliveryMetrics {
     Gauge.builder("mimbla.webhook.queue.depth", queueDepth, AtomicLong::get)
         .description("Deliveries not yet done: due, waiting for a retry, or in flight")
         .register(registry);
+    // Held strongly: the supplier is a lambda nothing else keeps, and a gauge holds its state
+    // weakly by default, so it would read NaN after the first garbage collection.
     Gauge.builder("mimbla.webhook.in.flight", inFlight, IntSupplier::getAsInt)
         .description("Attempts this node has in flight now")
+        .strongReference(true)
         .register(registry);
   }
 

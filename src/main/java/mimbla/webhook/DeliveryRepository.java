@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import mimbla.store.Dialect;
 import mimbla.store.Timestamps;
@@ -68,18 +69,24 @@ final class DeliveryRepository {
         .execute();
   }
 
+  /** What one claim query found: how many due rows it looked at, and those it leased. */
+  record Claims(int considered, List<Claimed> claimed) {}
+
   /**
-   * Takes up to {@code limit} due rows for this node, oldest due first, leaving out hosts that
-   * already have as many deliveries in flight as they may. A claimed row's due time becomes the end
-   * of its lease. On PostgreSQL, rows another node is claiming are skipped, not waited for.
+   * Looks at up to {@code limit} due rows, oldest due first, leaving out hosts that already have as
+   * many deliveries in flight as they may, and leases to this node those that {@code fit} keeps
+   * (the rows whose host still has room): a row its host has no room for is left due, untouched,
+   * instead of being leased and given back. A claimed row's due time becomes the end of its lease.
+   * On PostgreSQL, rows another node is claiming are skipped, not waited for.
    */
-  List<Claimed> claim(
+  Claims claim(
       Handle handle,
       Instant now,
       Instant leaseEnd,
       String node,
       int limit,
-      Collection<String> saturatedHosts) {
+      Collection<String> saturatedHosts,
+      UnaryOperator<List<Claimed>> fit) {
     String hosts =
         saturatedHosts.isEmpty()
             ? ""
@@ -99,7 +106,7 @@ final class DeliveryRepository {
       query.bind(position++, host);
     }
     query.bind(position, limit);
-    List<Claimed> claimed =
+    List<Claimed> due =
         query
             .map(
                 (row, context) ->
@@ -113,6 +120,7 @@ final class DeliveryRepository {
                         Timestamps.instant(row.getLong("due_at"))))
             .list();
 
+    List<Claimed> claimed = fit.apply(due);
     if (!claimed.isEmpty()) {
       PreparedBatch lease =
           handle.prepareBatch(
@@ -128,7 +136,7 @@ final class DeliveryRepository {
       }
       lease.execute();
     }
-    return claimed;
+    return new Claims(due.size(), claimed);
   }
 
   /**

@@ -182,23 +182,52 @@ public final class Dispatcher implements AutoCloseable {
       }
       int limit = Math.min(free.slots(), CLAIM_BATCH);
       Instant now = clock.instant();
-      List<DeliveryRepository.Claimed> claimed =
+      DeliveryRepository.Claims claims =
           store.inTransaction(
               h ->
                   repository.claim(
-                      h, now, now.plus(settings.lease()), node, limit, free.saturatedHosts()));
+                      h,
+                      now,
+                      now.plus(settings.lease()),
+                      node,
+                      limit,
+                      free.saturatedHosts(),
+                      free::fit));
 
-      List<DeliveryRepository.Claimed> overflow = startAll(claimed);
+      List<DeliveryRepository.Claimed> overflow = startAll(claims.claimed());
       if (!overflow.isEmpty()) {
         store.useTransaction(h -> repository.release(h, overflow, node, now));
       }
-      if (claimed.size() < limit) {
+      if (claims.considered() < limit || claims.claimed().isEmpty()) {
         return;
       }
     }
   }
 
-  private record Room(int slots, Set<String> saturatedHosts) {}
+  /**
+   * The room there was when a claim began: free slots in all, the hosts that have none, and how
+   * many each host with deliveries in flight still may have. Only this loop takes slots, and
+   * senders only give them back, so the room can only have grown by the time rows are started.
+   */
+  private record Room(
+      int slots, Set<String> saturatedHosts, Map<String, Integer> inFlightByHost, int perHost) {
+    /** The rows, oldest due first, that the room has space for. */
+    List<DeliveryRepository.Claimed> fit(List<DeliveryRepository.Claimed> due) {
+      Map<String, Integer> added = new HashMap<>();
+      List<DeliveryRepository.Claimed> fitting = new ArrayList<>();
+      for (DeliveryRepository.Claimed row : due) {
+        if (fitting.size() == slots) {
+          break;
+        }
+        int more = added.getOrDefault(row.host(), 0);
+        if (inFlightByHost.getOrDefault(row.host(), 0) + more < perHost) {
+          added.put(row.host(), more + 1);
+          fitting.add(row);
+        }
+      }
+      return fitting;
+    }
+  }
 
   private Room freeRoom() {
     room.lock();
@@ -208,7 +237,11 @@ public final class Dispatcher implements AutoCloseable {
               .filter(entry -> entry.getValue() >= settings.perHost())
               .map(Map.Entry::getKey)
               .collect(Collectors.toSet());
-      return new Room(Math.max(0, settings.maxConcurrent() - inFlight), saturated);
+      return new Room(
+          Math.max(0, settings.maxConcurrent() - inFlight),
+          saturated,
+          Map.copyOf(inFlightByHost),
+          settings.perHost());
     } finally {
       room.unlock();
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import mimbla.invoice.Invoice;
 import mimbla.testing.Http;
 import mimbla.testing.Http.Answer;
 import mimbla.testing.Receiver;
@@ -307,6 +310,34 @@ abstract class WebhookDeliveryContract extends ServerPerClass {
   }
 
   @Test
+  void aHostGetsAtMostItsShareAtOnceAndEveryDeliveryIsLeasedOnce() {
+    int perHost = 16; // webhooks.per-host's default, which the test server keeps
+    int total = perHost + 4;
+    receiver.delay(Duration.ofSeconds(2));
+    List<String> slugs = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      slugs.add(server.unpaidInvoice(merchant, webhook(receiver.url("/share/" + i))));
+    }
+    List<Invoice> invoices =
+        slugs.stream()
+            .map(slug -> server.mimbla.invoices().find(server.shop.business(), slug).invoice())
+            .toList();
+    Outbox outbox =
+        new Outbox(server.mimbla.store().dialect(), server.clock, server.mimbla.dispatcher()::wake);
+    server.mimbla.store().useTransaction(h -> invoices.forEach(i -> outbox.invoicePaid(h, i)));
+
+    assertThat(receiver.awaitRequests(perHost, WAIT)).hasSize(perHost);
+    receiver.assertNoMoreWithin(Duration.ofMillis(500));
+    assertThat(receiver.awaitRequests(total, WAIT)).hasSize(total);
+    for (String slug : slugs) {
+      JsonNode log = settledDeliveries(slug).get("deliveries");
+      assertThat(log).hasSize(1);
+      assertThat(log.get(0).get("attempt_log")).hasSize(1);
+      assertThat(log.get(0).get("attempt_log").get(0).get("reclaimed").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
   void metricsCountDeliveriesByOutcomeInPrometheusText() {
     String slug = server.paidInvoice(merchant, webhook(receiver.url("/counted")));
     settledDeliveries(slug);
@@ -320,5 +351,15 @@ abstract class WebhookDeliveryContract extends ServerPerClass {
         .contains("mimbla_webhook_queue_depth")
         .contains("mimbla_webhook_in_flight")
         .doesNotContain("127.0.0.1");
+  }
+
+  @Test
+  void inFlightGaugeStillReadsAfterGarbageCollection() {
+    // A gauge holds its state weakly unless told otherwise; a collected one reads NaN.
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    assertThat(server.http.get("/metrics").body())
+        .containsPattern("(?m)^mimbla_webhook_in_flight 0\\.0$");
   }
 }
