@@ -153,6 +153,38 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * A transaction whose loss in a database crash or power cut is harmless because what it records
+   * is redone anyway: a delivery's lease, an attempt record (a lost one means the delivery is sent
+   * again, which the webhook contract allows after a crash). It is as atomic as any other and
+   * survives the server process dying; it only does not wait for the disk: PostgreSQL commits
+   * asynchronously, SQLite syncs its write-ahead log at the next flushed commit instead.
+   */
+  public <R> R inRedoableTransaction(HandleCallback<R, RuntimeException> work) {
+    if (dialect != Dialect.SQLITE) {
+      return jdbi.inTransaction(
+          handle -> {
+            handle.execute("SET LOCAL synchronous_commit TO OFF");
+            return work.withHandle(handle);
+          });
+    }
+    sqliteWriter.lock();
+    try {
+      return jdbi.withHandle(
+          handle -> {
+            // Per connection, and outside the transaction: SQLite refuses it inside one.
+            handle.execute("PRAGMA synchronous = NORMAL");
+            try {
+              return handle.inTransaction(work);
+            } finally {
+              handle.execute("PRAGMA synchronous = FULL");
+            }
+          });
+    } finally {
+      sqliteWriter.unlock();
+    }
+  }
+
   public void useTransaction(HandleConsumer<RuntimeException> work) {
     inTransaction(
         handle -> {

@@ -79,7 +79,11 @@ final class AttemptRecorder implements AutoCloseable {
   private void write(List<DeliveryRepository.Finished> batch) {
     for (int tries = 1; ; tries++) {
       try {
-        store.useTransaction(handle -> repository.finish(handle, batch, node));
+        store.inRedoableTransaction(
+            handle -> {
+              repository.finish(handle, batch, node);
+              return null;
+            });
         return;
       } catch (RuntimeException e) {
         if (stopping && tries >= WRITES_TRIED_WHEN_STOPPING) {

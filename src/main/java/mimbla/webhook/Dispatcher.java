@@ -182,8 +182,9 @@ public final class Dispatcher implements AutoCloseable {
       }
       int limit = Math.min(free.slots(), CLAIM_BATCH);
       Instant now = clock.instant();
+      // A lost lease only makes the row due again: the claim need not wait for the disk.
       DeliveryRepository.Claims claims =
-          store.inTransaction(
+          store.inRedoableTransaction(
               h ->
                   repository.claim(
                       h,
