@@ -101,6 +101,20 @@ class DemoIT {
     return process.exitValue() + "\n" + output;
   }
 
+  /** Pays a requested payment with {@code mimbla sandbox pay}; returns exit code and output. */
+  String sandboxPay(Http.Answer payment, int port) throws Exception {
+    return run(
+        mimbla(
+            "sandbox",
+            "pay",
+            payment.text("address"),
+            payment.text("amount"),
+            "--server",
+            "http://localhost:" + port),
+        folder,
+        Map.of());
+  }
+
   @Test
   void demoPrintsAWorkingCurlAndASandboxPaymentPaysTheInvoice() throws Exception {
     int port = freePort();
@@ -122,18 +136,7 @@ class DemoIT {
     var payment = merchant.post("/api/v1/merchant/invoice/rp/" + slug, "{\"crypto\": \"LTC\"}");
     assertThat(payment.status()).as(payment.toString()).isEqualTo(201);
 
-    String paid =
-        run(
-            mimbla(
-                "sandbox",
-                "pay",
-                payment.text("address"),
-                payment.text("amount"),
-                "--server",
-                "http://localhost:" + port),
-            folder,
-            Map.of());
-    assertThat(paid).startsWith("0\n").contains("\"confirmations\":6");
+    assertThat(sandboxPay(payment, port)).startsWith("0\n").contains("\"confirmations\":6");
 
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!merchant.get("/api/v1/merchant/invoice/" + slug).text("status").equals("paid")) {
@@ -175,18 +178,7 @@ class DemoIT {
               .post("/api/v1/merchant/invoice", body.formatted(receiver.url("/paid/1")))
               .text("id");
       var payment = merchant.post("/api/v1/merchant/invoice/rp/" + slug, "");
-      String paid =
-          run(
-              mimbla(
-                  "sandbox",
-                  "pay",
-                  payment.text("address"),
-                  payment.text("amount"),
-                  "--server",
-                  "http://localhost:" + port),
-              folder,
-              Map.of());
-      assertThat(paid).startsWith("0\n");
+      assertThat(sandboxPay(payment, port)).startsWith("0\n");
 
       Receiver.Received notification = receiver.awaitRequest(Duration.ofSeconds(30));
       assertThat(notification.raw())
