@@ -19,10 +19,8 @@ import mimbla.ids.RandomText;
 import mimbla.invoice.DueDateScheduler;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
-import mimbla.net.AddressGuard;
 import mimbla.net.Resolver;
 import mimbla.net.WebhookClient;
-import mimbla.net.WebhookUrls;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
 import mimbla.webhook.Deliveries;
@@ -72,17 +70,14 @@ public final class Mimbla implements AutoCloseable {
     businesses = new Businesses(store, clock);
 
     Settings.Webhooks webhooks = settings.webhooks();
-    Resolver resolver = Resolver.system();
     WebhookClient client =
         opened(
             WebhookClient.create(
                 webhooks.connectTimeout(),
                 webhooks.timeout(),
                 webhooks.allowedRanges(),
-                resolver,
+                Resolver.system(),
                 clock));
-    WebhookUrls webhookUrls =
-        new WebhookUrls(AddressGuard.allowing(webhooks.allowedRanges()), resolver);
     dispatcher =
         opened(
             Dispatcher.start(
@@ -97,7 +92,7 @@ public final class Mimbla implements AutoCloseable {
             clock,
             settings.minimumUsd(),
             List.of(outbox),
-            webhookUrls::refusal);
+            client.urls()::refusal);
 
     watcher =
         opened(

@@ -75,7 +75,7 @@ final class SettingsParser {
     Duration connectTimeout = duration("webhooks.connect-timeout");
     Duration timeout = duration("webhooks.timeout");
     Value lease = raw.value("webhooks.lease");
-    Duration leaseLength = duration("webhooks.lease");
+    Duration leaseLength = duration(lease);
     if (leaseLength.compareTo(timeout.plus(connectTimeout)) <= 0) {
       // A lease that ends while its delivery is still in flight lets another node send it too.
       throw SettingException.bad(

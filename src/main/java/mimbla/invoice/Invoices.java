@@ -133,14 +133,8 @@ public final class Invoices {
   }
 
   private Optional<String> webhookUrl(Optional<String> text) {
-    Optional<String> url = InvoiceRules.url("webhook_url", text);
-    url.flatMap(webhookPolicy::refusal)
-        .ifPresent(
-            refusal -> {
-              throw InvoiceException.invalid(
-                  "invoice.webhook_url_invalid", "webhook_url " + refusal);
-            });
-    return url;
+    text.ifPresent(url -> checkWebhookUrl("webhook_url", url));
+    return text;
   }
 
   private Invoice insertWithFreshSlug(Invoice draft, Instant now) {

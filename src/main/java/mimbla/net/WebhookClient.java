@@ -18,10 +18,12 @@ import okhttp3.HttpUrl;
  */
 public final class WebhookClient implements AutoCloseable {
   private final DirectRoute direct;
+  private final WebhookUrls urls;
   private final Clock clock;
 
-  private WebhookClient(DirectRoute direct, Clock clock) {
+  private WebhookClient(DirectRoute direct, WebhookUrls urls, Clock clock) {
     this.direct = direct;
+    this.urls = urls;
     this.clock = clock;
   }
 
@@ -38,7 +40,12 @@ public final class WebhookClient implements AutoCloseable {
     AddressGuard guard = AddressGuard.allowing(allowed);
     DirectRoute direct =
         new DirectRoute(connectTimeout, timeout, guard, new GuardedDns(guard, resolver));
-    return new WebhookClient(direct, clock);
+    return new WebhookClient(direct, new WebhookUrls(guard, resolver), clock);
+  }
+
+  /** The rules this client's URLs must meet, judged with its own guard and resolver. */
+  public WebhookUrls urls() {
+    return urls;
   }
 
   /**

@@ -15,7 +15,7 @@ public final class WebhookUrls {
   private final AddressGuard guard;
   private final Resolver resolver;
 
-  public WebhookUrls(AddressGuard guard, Resolver resolver) {
+  WebhookUrls(AddressGuard guard, Resolver resolver) {
     this.guard = guard;
     this.resolver = resolver;
   }

@@ -24,7 +24,6 @@ import mimbla.config.Settings;
 import mimbla.net.Outcome;
 import mimbla.net.WebhookClient;
 import mimbla.schedule.Ticker;
-import mimbla.store.Dialect;
 import mimbla.store.Store;
 import mimbla.store.StoreException;
 import org.slf4j.Logger;
@@ -120,7 +119,7 @@ public final class Dispatcher implements AutoCloseable {
 
     dispatcher.ticker =
         Ticker.start("webhook-dispatcher", settings.pollInterval(), dispatcher::dispatchDue);
-    if (store.dialect() == Dialect.POSTGRESQL) {
+    if (store.dialect().listensForNotifications()) {
       dispatcher.wakeups = Optional.of(DeliveryWakeups.start(store, dispatcher::wake));
     }
     log.info(
