@@ -20,9 +20,13 @@ import mimbla.invoice.DueDateScheduler;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
 import mimbla.net.Resolver;
+import mimbla.net.TorAccess;
+import mimbla.net.TorLink;
+import mimbla.net.TorMode;
 import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
+import mimbla.tor.Tor;
 import mimbla.webhook.Deliveries;
 import mimbla.webhook.Dispatcher;
 import mimbla.webhook.Outbox;
@@ -46,6 +50,7 @@ public final class Mimbla implements AutoCloseable {
   private DueDateScheduler dueDates;
   private Dispatcher dispatcher;
   private Deliveries deliveries;
+  private Optional<Tor> tor = Optional.empty();
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -70,6 +75,10 @@ public final class Mimbla implements AutoCloseable {
     businesses = new Businesses(store, clock);
 
     Settings.Webhooks webhooks = settings.webhooks();
+    tor =
+        webhooks.tor().mode() == TorMode.OFF
+            ? Optional.empty()
+            : Optional.of(opened(Tor.start(webhooks.tor())));
     WebhookClient client =
         opened(
             WebhookClient.create(
@@ -77,7 +86,8 @@ public final class Mimbla implements AutoCloseable {
                 webhooks.timeout(),
                 webhooks.allowedRanges(),
                 Resolver.system(),
-                clock));
+                clock,
+                torAccess(webhooks.tor(), tor)));
     dispatcher =
         opened(
             Dispatcher.start(
@@ -115,14 +125,29 @@ public final class Mimbla implements AutoCloseable {
             settings.publicBase(),
             deliveries,
             client,
-            settings.metrics() ? Optional.of(metrics) : Optional.empty());
+            settings.metrics() ? Optional.of(metrics) : Optional.empty(),
+            webhooks.tor().mode(),
+            tor);
     api = opened(ApiServer.start(parts, settings.host(), settings.port()));
     log.info(
-        "mimbla: serving {} with {} rates, cryptos {}{}",
+        "mimbla: serving {} with {} rates, cryptos {}, webhooks through Tor: {}{}",
         settings.publicBase(),
         rates.providerName(),
         sources.offered(),
+        webhooks.tor().mode(),
         sandbox.isPresent() ? " (SANDBOX: payments are play money)" : "");
+  }
+
+  /** How webhooks reach Tor: never, or through the Tor that was started. */
+  public static TorAccess torAccess(Settings.Tor settings, Optional<? extends TorLink> tor) {
+    return tor.<TorAccess>map(
+            link ->
+                new TorAccess(
+                    settings.mode(),
+                    Optional.of(link),
+                    settings.connectTimeout(),
+                    settings.timeout()))
+        .orElse(TorAccess.off());
   }
 
   private PaymentSources paymentSources(Settings settings, Clock clock) {

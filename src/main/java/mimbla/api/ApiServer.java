@@ -18,11 +18,13 @@ import mimbla.chain.SandboxException;
 import mimbla.invoice.InvoiceException;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
+import mimbla.net.TorMode;
 import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.rates.RatesUnavailableException;
 import mimbla.store.Store;
 import mimbla.store.Timestamps;
+import mimbla.tor.Tor;
 import mimbla.webhook.Deliveries;
 import mimbla.webhook.DeliveryException;
 import org.slf4j.Logger;
@@ -50,7 +52,9 @@ public final class ApiServer implements AutoCloseable {
       String publicBase,
       Deliveries deliveries,
       WebhookClient webhookClient,
-      Optional<PrometheusMeterRegistry> metrics) {}
+      Optional<PrometheusMeterRegistry> metrics,
+      TorMode torMode,
+      Optional<Tor> tor) {}
 
   private final Javalin javalin;
 
@@ -172,10 +176,16 @@ public final class ApiServer implements AutoCloseable {
     }
     rates.put("fresh", ratesFresh);
 
+    Map<String, Object> tor = new LinkedHashMap<>();
+    tor.put("mode", parts.torMode().toString());
+    parts.tor().ifPresent(link -> tor.putAll(link.health()));
+    boolean torReady = parts.tor().map(Tor::ready).orElse(true);
+
     Map<String, Object> health = new LinkedHashMap<>();
-    health.put("status", database && ratesFresh ? "ok" : "degraded");
+    health.put("status", database && ratesFresh && torReady ? "ok" : "degraded");
     health.put("database", database ? "ok" : "unreachable");
     health.put("rates", rates);
+    health.put("tor", tor);
     ctx.status(database ? 200 : 503).json(health);
   }
 

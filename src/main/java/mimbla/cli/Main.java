@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import mimbla.business.BusinessException;
 import mimbla.config.SettingException;
 import mimbla.store.StoreException;
+import mimbla.tor.TorException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -58,7 +59,8 @@ public final class Main implements Runnable {
     }
     if (e instanceof CliException
         || e instanceof StoreException
-        || e instanceof BusinessException) {
+        || e instanceof BusinessException
+        || e instanceof TorException) {
       return 1;
     }
     return 0;

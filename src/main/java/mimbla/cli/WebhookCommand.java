@@ -2,11 +2,15 @@ package mimbla.cli;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import mimbla.Mimbla;
 import mimbla.config.Settings;
 import mimbla.net.Outcome;
 import mimbla.net.Resolver;
+import mimbla.net.TorMode;
 import mimbla.net.WebhookClient;
+import mimbla.tor.Tor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +50,8 @@ final class WebhookCommand implements Runnable {
     @Override
     public Integer call() {
       Settings.Webhooks settings = Settings.webhooks(config.load());
+      PrintWriter out = spec.commandLine().getOut();
+      Optional<Tor> tor = startTor(settings.tor(), out);
       Outcome outcome;
       try (WebhookClient client =
           WebhookClient.create(
@@ -53,11 +59,13 @@ final class WebhookCommand implements Runnable {
               settings.timeout(),
               settings.allowedRanges(),
               Resolver.system(),
-              Clock.systemUTC())) {
+              Clock.systemUTC(),
+              Mimbla.torAccess(settings.tor(), tor))) {
         outcome = client.send(url, "webhook-test");
+      } finally {
+        tor.ifPresent(Tor::close);
       }
 
-      PrintWriter out = spec.commandLine().getOut();
       String took = "%.1f ms".formatted(outcome.duration().toNanos() / 1e6);
       if (outcome.httpStatus().isPresent()) {
         out.printf(
@@ -70,6 +78,26 @@ final class WebhookCommand implements Runnable {
           "no answer: %s: %s, after %s (route %s)%n",
           failure.kind(), failure.message(), took, outcome.route());
       return 1;
+    }
+
+    /**
+     * The Tor a notification would use. A launched tor gets a folder of its own, since a running
+     * server's tor holds the usual one.
+     */
+    private static Optional<Tor> startTor(Settings.Tor settings, PrintWriter out) {
+      if (settings.mode() == TorMode.OFF) {
+        return Optional.empty();
+      }
+      if (!settings.launch()) {
+        return Optional.of(Tor.start(settings));
+      }
+      out.printf(
+          "launching tor for this test (tor.launch = true); waiting up to %d s for it to"
+              + " bootstrap%n",
+          settings.bootstrapTimeout().toSeconds());
+      out.flush();
+      return Optional.of(
+          Tor.start(settings.inFolder(settings.folder().resolveSibling("tor-test"))));
     }
   }
 }

@@ -1,13 +1,16 @@
 package mimbla.config;
 
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import mimbla.chain.Crypto;
 import mimbla.net.IpRange;
+import mimbla.net.TorMode;
 import mimbla.rates.Fiat;
 
 /**
@@ -77,7 +80,50 @@ public record Settings(
       int maxConcurrent,
       int perHost,
       List<Duration> retries,
-      List<IpRange> allowedRanges) {}
+      List<IpRange> allowedRanges,
+      Tor tor) {}
+
+  /**
+   * Which webhooks go through Tor and which Tor they use: one the operator runs ({@code socks},
+   * optionally its {@code control} port) or one this server launches with a torrc of its own in
+   * {@code folder}, adding the lines of {@code configFile}. A Tor-routed attempt has its own,
+   * longer timeouts.
+   */
+  public record Tor(
+      TorMode mode,
+      Optional<InetSocketAddress> socks,
+      Optional<InetSocketAddress> control,
+      boolean launch,
+      String binary,
+      Optional<Path> configFile,
+      Path folder,
+      Duration bootstrapTimeout,
+      Duration connectTimeout,
+      Duration timeout) {
+
+    /** The same Tor settings, with a launched tor kept in another folder. */
+    public Tor inFolder(Path other) {
+      return new Tor(
+          mode,
+          socks,
+          control,
+          launch,
+          binary,
+          configFile,
+          other,
+          bootstrapTimeout,
+          connectTimeout,
+          timeout);
+    }
+
+    @Override
+    public String toString() {
+      return "Tor["
+          + mode
+          + (launch ? ", launched" : socks.map(a -> ", socks " + a).orElse(""))
+          + "]";
+    }
+  }
 
   /** Validates raw values; the first bad one stops start-up with its name and value. */
   public static Settings from(RawSettings raw) {

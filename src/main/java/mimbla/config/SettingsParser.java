@@ -1,6 +1,7 @@
 package mimbla.config;
 
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -23,6 +24,7 @@ import mimbla.config.RawSettings.Value;
 import mimbla.config.Settings.CryptoSettings;
 import mimbla.config.Settings.Database;
 import mimbla.net.IpRange;
+import mimbla.net.TorMode;
 import mimbla.rates.Fiat;
 
 /**
@@ -32,6 +34,8 @@ final class SettingsParser {
   static final Set<String> SOURCES = Set.of("sandbox");
   static final Set<String> RATE_PROVIDERS = Set.of("fixed", "coingecko");
 
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)\\]|([A-Za-z0-9.-]+)):(\\d{1,5})");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final Pattern POSTGRES_URL =
       Pattern.compile("postgres(?:ql)?://(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(/[^?]*)?(\\?.*)?");
@@ -89,7 +93,66 @@ final class SettingsParser {
         integer("webhooks.max-concurrent", 1, 100_000),
         integer("webhooks.per-host", 1, 10_000),
         durations("webhooks.retries"),
-        ipRanges("webhooks.allow-ranges"));
+        ipRanges("webhooks.allow-ranges"),
+        tor(leaseLength));
+  }
+
+  private Settings.Tor tor(Duration lease) {
+    Optional<InetSocketAddress> socks = hostPort("tor.socks");
+    boolean launch = bool("tor.launch");
+    Value modeValue = raw.value("tor");
+    TorMode mode =
+        modeValue.text().isEmpty()
+            ? (socks.isPresent() || launch ? TorMode.ONION : TorMode.OFF)
+            : TorMode.named(modeValue.text().toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> SettingException.bad(modeValue, "off, onion or all"));
+    if (mode != TorMode.OFF && socks.isEmpty() && !launch) {
+      throw SettingException.bad(
+          modeValue, "off, unless tor.socks names a Tor SOCKS port or tor.launch is true");
+    }
+
+    Duration connectTimeout = duration("webhooks.tor-connect-timeout");
+    Value timeout = raw.value("webhooks.tor-timeout");
+    Duration timeoutLength = duration(timeout);
+    if (mode != TorMode.OFF && lease.compareTo(timeoutLength.plus(connectTimeout)) <= 0) {
+      throw SettingException.bad(
+          raw.value("webhooks.lease"),
+          "a duration longer than webhooks.tor-timeout plus webhooks.tor-connect-timeout");
+    }
+    return new Settings.Tor(
+        mode,
+        socks,
+        hostPort("tor.control"),
+        launch,
+        text("tor.binary"),
+        raw.value("tor.config-file").text().isEmpty()
+            ? Optional.empty()
+            : Optional.of(path("tor.config-file")),
+        path("data.dir").resolve("tor"),
+        duration("tor.bootstrap-timeout"),
+        connectTimeout,
+        timeoutLength);
+  }
+
+  /** {@code host:port} or {@code [v6]:port}, or nothing. */
+  private Optional<InetSocketAddress> hostPort(String key) {
+    Value value = raw.value(key);
+    if (value.text().isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher matcher = HOST_PORT.matcher(value.text());
+    if (matcher.matches()) {
+      String host = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+      int port = Integer.parseInt(matcher.group(3));
+      if (port >= 1 && port <= 65535) {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+          throw SettingException.bad(value, "host:port with a host this machine can resolve");
+        }
+        return Optional.of(address);
+      }
+    }
+    throw SettingException.bad(value, "host:port such as 127.0.0.1:9050, or nothing");
   }
 
   private List<Duration> durations(String key) {

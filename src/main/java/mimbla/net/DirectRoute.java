@@ -30,32 +30,45 @@ final class DirectRoute {
 
   DirectRoute(Duration connectTimeout, Duration timeout, AddressGuard guard, GuardedDns dns) {
     this.client =
-        new OkHttpClient.Builder()
+        bare(connectTimeout, timeout)
             // Direct means direct: no proxy from system properties or the environment.
             .proxy(Proxy.NO_PROXY)
-            .protocols(List.of(Protocol.HTTP_1_1))
-            .followRedirects(false)
-            .followSslRedirects(false)
-            .retryOnConnectionFailure(false)
-            .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
             .dns(dns)
             .socketFactory(new GuardedSockets(guard))
-            .connectTimeout(connectTimeout)
-            .readTimeout(timeout)
-            .writeTimeout(timeout)
-            .callTimeout(timeout)
-            .addNetworkInterceptor(DirectRoute::bare)
             .build();
+  }
+
+  /**
+   * A client that sends nothing but the request line, {@code Host} and {@code Connection: close},
+   * once, on a connection of its own: the part every route shares.
+   */
+  static OkHttpClient.Builder bare(Duration connectTimeout, Duration timeout) {
+    return new OkHttpClient.Builder()
+        .protocols(List.of(Protocol.HTTP_1_1))
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+        .connectTimeout(connectTimeout)
+        .readTimeout(timeout)
+        .writeTimeout(timeout)
+        .callTimeout(timeout)
+        .addNetworkInterceptor(DirectRoute::bare);
   }
 
   /** Sends the GET and waits for the status line; the body, if any, is never read. */
   Outcome send(HttpUrl url, Instant startedAt) {
+    return send(client, NAME, url, startedAt);
+  }
+
+  static Outcome send(OkHttpClient client, String route, HttpUrl url, Instant startedAt) {
     long started = System.nanoTime();
     Request request = new Request.Builder().url(url).get().build();
     try (Response response = client.newCall(request).execute()) {
-      return Outcome.answered(NAME, startedAt, since(started), response.code());
+      return Outcome.answered(route, startedAt, since(started), response.code());
     } catch (IOException e) {
-      return Outcome.failed(NAME, startedAt, since(started), Failures.kind(e), Failures.message(e));
+      return Outcome.failed(
+          route, startedAt, since(started), Failures.kind(e), Failures.message(e));
     }
   }
 

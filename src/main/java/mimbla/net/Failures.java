@@ -22,7 +22,8 @@ final class Failures {
   static final String RESET = "reset";
   static final String TLS = "tls";
   static final String PROTOCOL = "protocol";
-  static final String TOR_UNAVAILABLE = "tor_unavailable";
+  static final String TOR_OFF = "tor_off";
+  static final String ONION_BAD_ADDRESS = "onion_bad_address";
   static final String IO = "io";
 
   /** Longest message kept; a peer's error text is not ours to store in full. */
@@ -35,6 +36,9 @@ final class Failures {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof AddressRefusedException) {
         return BLOCKED;
+      }
+      if (cause instanceof TorRefusalException tor) {
+        return tor.kind();
       }
     }
     String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package mimbla.net;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -47,6 +48,7 @@ public record Outcome(
       return status == 408 || status == 429 || status >= 500;
     }
     String kind = failure.map(Failure::kind).orElse("");
-    return !kind.equals(Failures.BLOCKED) && !kind.equals(Failures.URL);
+    return !List.of(Failures.BLOCKED, Failures.URL, Failures.TOR_OFF, Failures.ONION_BAD_ADDRESS)
+        .contains(kind);
   }
 }

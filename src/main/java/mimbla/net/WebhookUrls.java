@@ -2,22 +2,24 @@ package mimbla.net;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
- * What a webhook URL must be beyond being a valid http(s) URL: sendable exactly as written, and, on
- * the clearnet, aimed at an address the guard allows. Checked when an invoice is created and again,
- * by the client, when the notification goes out.
+ * What a webhook URL must be beyond being a valid http(s) URL: sendable exactly as written; for a
+ * {@code .onion} host, a valid v3 address and Tor switched on; for a host reached directly, an
+ * address the guard allows. Checked when an invoice is created and again, by the client, when the
+ * notification goes out.
  */
 public final class WebhookUrls {
   private final AddressGuard guard;
   private final Resolver resolver;
+  private final TorMode tor;
 
-  WebhookUrls(AddressGuard guard, Resolver resolver) {
+  WebhookUrls(AddressGuard guard, Resolver resolver, TorMode tor) {
     this.guard = guard;
     this.resolver = resolver;
+    this.tor = tor;
   }
 
   /**
@@ -31,8 +33,15 @@ public final class WebhookUrls {
     }
 
     HttpUrl parsed = HttpUrl.get(url);
-    if (isOnion(parsed.host())) {
-      // Tor resolves onion names; a local lookup would leak the address to the resolver.
+    if (OnionAddress.isOnion(parsed.host())) {
+      if (tor == TorMode.OFF) {
+        return Optional.of("is a .onion address, but Tor is off on this server (setting tor)");
+      }
+      // Only checked, never looked up: a local lookup would leak the address to the resolver.
+      return OnionAddress.problem(parsed.host());
+    }
+    if (tor == TorMode.ALL) {
+      // Tor's exit resolves and connects; this machine's network is out of reach either way.
       return Optional.empty();
     }
     return switch (guard.check(parsed.host(), resolver)) {
@@ -70,10 +79,6 @@ public final class WebhookUrls {
               + "; write the URL that way");
     }
     return Optional.empty();
-  }
-
-  static boolean isOnion(String host) {
-    return host.toLowerCase(Locale.ROOT).endsWith(".onion");
   }
 
   private static String target(String path, String query) {

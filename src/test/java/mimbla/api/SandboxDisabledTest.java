@@ -16,6 +16,7 @@ import mimbla.config.Settings;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
 import mimbla.net.Resolver;
+import mimbla.net.TorMode;
 import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
@@ -71,6 +72,8 @@ class SandboxDisabledTest {
                       "http://localhost",
                       new Deliveries(store, clock, () -> {}),
                       client,
+                      Optional.empty(),
+                      TorMode.OFF,
                       Optional.empty()),
                   "127.0.0.1",
                   0)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import mimbla.chain.Crypto;
 import mimbla.config.Settings.Database;
+import mimbla.net.TorMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,6 +149,17 @@ class SettingsTest {
         "webhooks.allow-ranges | localhost | address ranges",
         "webhooks.allow-ranges | 127.0.0.0/8;10.0.0.0/8 | address ranges",
         "metrics.enabled | sometimes | true or false",
+        "tor | sometimes | off, onion or all",
+        "tor | onion | unless tor.socks names a Tor SOCKS port or tor.launch is true",
+        "tor | all | unless tor.socks names a Tor SOCKS port or tor.launch is true",
+        "tor.socks | 127.0.0.1 | host:port such as 127.0.0.1:9050",
+        "tor.socks | 127.0.0.1:0 | host:port such as 127.0.0.1:9050",
+        "tor.socks | 127.0.0.1:99999 | host:port such as 127.0.0.1:9050",
+        "tor.socks | socks5://127.0.0.1:9050 | host:port such as 127.0.0.1:9050",
+        "tor.control | [::1 | host:port such as 127.0.0.1:9050",
+        "tor.launch | maybe | true or false",
+        "tor.bootstrap-timeout | 0s | a duration above zero",
+        "webhooks.tor-timeout | never | a duration",
       })
   void aBadValueStopsStartUpNamingSettingValueAndOrigin(String key, String value, String expected) {
     RawSettings raw = sandboxed().with(key, value, "the test");
@@ -213,6 +226,46 @@ class SettingsTest {
           Settings.from(sandboxed().with("payments.poll-interval", pair.get(0), "t"));
       assertThat(settings.paymentPollInterval()).isEqualTo(Duration.parse(pair.get(1)));
     }
+  }
+
+  @Test
+  void torIsOffUntilATorIsNamedThenOnionUnlessAllIsAsked() {
+    assertThat(Settings.from(sandboxed()).webhooks().tor().mode()).isEqualTo(TorMode.OFF);
+
+    Settings.Tor external =
+        Settings.from(sandboxed().with("tor.socks", "127.0.0.1:9050", "t")).webhooks().tor();
+    assertThat(external.mode()).isEqualTo(TorMode.ONION);
+    assertThat(external.socks()).hasValue(new InetSocketAddress("127.0.0.1", 9050));
+    assertThat(external.launch()).isFalse();
+
+    Settings.Tor launched =
+        Settings.from(
+                sandboxed()
+                    .with("tor.launch", "true", "t")
+                    .with("tor", "all", "t")
+                    .with("tor.control", "[::1]:9051", "t"))
+            .webhooks()
+            .tor();
+    assertThat(launched.mode()).isEqualTo(TorMode.ALL);
+    assertThat(launched.control()).hasValue(new InetSocketAddress("::1", 9051));
+    assertThat(launched.folder().getFileName()).hasToString("tor");
+
+    Settings.Tor off =
+        Settings.from(sandboxed().with("tor.socks", "127.0.0.1:9050", "t").with("tor", "off", "t"))
+            .webhooks()
+            .tor();
+    assertThat(off.mode()).isEqualTo(TorMode.OFF);
+  }
+
+  @Test
+  void aLeaseShorterThanATorAttemptStopsStartUpOnlyWhenTorIsOn() {
+    RawSettings shortLease = sandboxed().with("webhooks.lease", "90s", "t");
+    assertThat(Settings.from(shortLease).webhooks().lease()).isEqualTo(Duration.ofSeconds(90));
+
+    assertThatThrownBy(() -> Settings.from(shortLease.with("tor.socks", "127.0.0.1:9050", "t")))
+        .isInstanceOf(SettingException.class)
+        .hasMessageContaining("webhooks.lease")
+        .hasMessageContaining("webhooks.tor-timeout plus webhooks.tor-connect-timeout");
   }
 
   @Test

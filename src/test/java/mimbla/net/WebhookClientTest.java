@@ -210,7 +210,7 @@ class WebhookClientTest {
     String onion = "http://" + "a".repeat(56) + ".onion/paid";
     Outcome outcome = client.send(onion, "b");
 
-    assertThat(outcome.failure().orElseThrow().kind()).isEqualTo("tor_unavailable");
+    assertThat(outcome.failure().orElseThrow().kind()).isEqualTo("tor_off");
     assertThat(outcome.route()).isEqualTo("tor");
     assertThat(dns.lookups).hasValue(0);
   }
