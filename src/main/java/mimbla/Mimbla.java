@@ -58,9 +58,14 @@ public final class Mimbla implements AutoCloseable {
 
   /** Starts everything; on failure, whatever started is stopped again before the throw. */
   public static Mimbla start(Settings settings, Clock clock) {
+    return start(settings, clock, Resolver.system());
+  }
+
+  /** As {@link #start(Settings, Clock)}, resolving webhook hosts with the given resolver. */
+  public static Mimbla start(Settings settings, Clock clock, Resolver resolver) {
     Mimbla mimbla = new Mimbla();
     try {
-      mimbla.startParts(settings, clock);
+      mimbla.startParts(settings, clock, resolver);
     } catch (RuntimeException e) {
       mimbla.close();
       throw e;
@@ -68,7 +73,7 @@ public final class Mimbla implements AutoCloseable {
     return mimbla;
   }
 
-  private void startParts(Settings settings, Clock clock) {
+  private void startParts(Settings settings, Clock clock, Resolver resolver) {
     store = opened(Store.open(settings.database()));
     Rates rates = opened(Rates.start(settings.rates(), settings.cryptos(), clock));
     PaymentSources sources = paymentSources(settings, clock);
@@ -85,7 +90,7 @@ public final class Mimbla implements AutoCloseable {
                 webhooks.connectTimeout(),
                 webhooks.timeout(),
                 webhooks.allowedRanges(),
-                Resolver.system(),
+                resolver,
                 clock,
                 torAccess(webhooks.tor(), tor)));
     dispatcher =

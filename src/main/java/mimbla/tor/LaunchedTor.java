@@ -286,7 +286,8 @@ final class LaunchedTor implements Tor {
     try {
       while (notReadyBecause().isPresent()) {
         long left = deadline - System.nanoTime();
-        if (left <= 0 || (process != null && !process.isAlive() && problem != null)) {
+        // A dead tor is not waited for: the supervisor, or start-up, decides what comes next.
+        if (left <= 0 || (process != null && !process.isAlive())) {
           break;
         }
         changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));

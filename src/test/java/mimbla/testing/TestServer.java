@@ -17,6 +17,7 @@ import mimbla.business.Businesses;
 import mimbla.chain.Crypto;
 import mimbla.config.RawSettings;
 import mimbla.config.Settings;
+import mimbla.net.Resolver;
 
 /**
  * A whole server on a random loopback port, with a fresh database of the given kind, sandbox
@@ -36,7 +37,7 @@ public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> database;
 
-  private TestServer(StoreKind kind, Map<String, String> overrides) {
+  private TestServer(StoreKind kind, Map<String, String> overrides, Resolver resolver) {
     this.kind = kind;
     try {
       this.dataDir = Files.createTempDirectory("mimbla-test-");
@@ -61,23 +62,30 @@ public final class TestServer implements AutoCloseable {
     settings.put("webhooks.connect-timeout", "2s");
     settings.put("webhooks.timeout", "3s");
     settings.put("webhooks.lease", "30s");
+    settings.put("webhooks.tor-connect-timeout", "10s");
+    settings.put("webhooks.tor-timeout", "15s");
     settings.putAll(database);
     settings.putAll(overrides);
 
     RawSettings raw = RawSettings.defaults();
     settings.forEach((key, value) -> raw.with(key, value, "test"));
-    this.mimbla = Mimbla.start(Settings.from(raw), clock);
+    this.mimbla = Mimbla.start(Settings.from(raw), clock, resolver);
     this.http = new Http("http://127.0.0.1:" + mimbla.port());
     this.shop = mimbla.businesses().create("shop", Set.of());
     this.merchant = as(shop);
   }
 
   public static TestServer start(StoreKind kind) {
-    return new TestServer(kind, Map.of());
+    return new TestServer(kind, Map.of(), Resolver.system());
   }
 
   public static TestServer start(StoreKind kind, Map<String, String> overrides) {
-    return new TestServer(kind, overrides);
+    return new TestServer(kind, overrides, Resolver.system());
+  }
+
+  /** A server whose webhook host lookups go to the given resolver instead of the system's. */
+  public static TestServer start(StoreKind kind, Map<String, String> overrides, Resolver resolver) {
+    return new TestServer(kind, overrides, resolver);
   }
 
   /** A client that authenticates as the given business. */
