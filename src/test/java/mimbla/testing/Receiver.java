@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,10 +54,19 @@ public final class Receiver implements AutoCloseable {
 
   /**
    * What a request arrived as: its bytes up to and including the blank line, then any body. The
-   * array is copied in and out, and equality compares its content.
+   * array is copied in and out, and equality compares its content. {@code peer} is the address the
+   * connection came from; {@code peerPid} the process that opened it, looked up only after {@link
+   * Receiver#identifyPeers()}.
    */
   @SuppressWarnings("ArrayRecordComponent")
-  public record Received(String raw, byte[] bytes, Instant at, long nanoTime, String path) {
+  public record Received(
+      String raw,
+      byte[] bytes,
+      Instant at,
+      long nanoTime,
+      String path,
+      InetSocketAddress peer,
+      OptionalLong peerPid) {
     /** Copies, so that no one can change what was recorded. */
     public Received {
       bytes = bytes.clone();
@@ -77,7 +88,9 @@ public final class Receiver implements AutoCloseable {
           && Arrays.equals(bytes, that.bytes)
           && at.equals(that.at)
           && nanoTime == that.nanoTime
-          && path.equals(that.path);
+          && path.equals(that.path)
+          && peer.equals(that.peer)
+          && peerPid.equals(that.peerPid);
     }
 
     @Override
@@ -126,6 +139,12 @@ public final class Receiver implements AutoCloseable {
 
   private volatile Behaviour behaviour = new Answer(200, "");
 
+  /**
+   * Whether each request looks up the process that opened its connection; see {@link
+   * #identifyPeers()}.
+   */
+  private volatile boolean identifyPeers;
+
   private Receiver(ServerSocket server, String scheme) {
     this.server = server;
     this.scheme = scheme;
@@ -150,6 +169,21 @@ public final class Receiver implements AutoCloseable {
       return new Receiver(new ServerSocket(0, 50, LOOPBACK), "http");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on 127.0.0.1", e);
+    }
+  }
+
+  /**
+   * A plain HTTP receiver on 127.0.0.1 on exactly this port, answering 200: for a port chosen
+   * beforehand, such as the one an onion service forwards to.
+   */
+  public static Receiver startOn(int port) {
+    try {
+      ServerSocket server = new ServerSocket();
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(LOOPBACK, port), 50);
+      return new Receiver(server, "http");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
     }
   }
 
@@ -198,6 +232,19 @@ public final class Receiver implements AutoCloseable {
   /** {@code http://127.0.0.1:<port>} (https for a TLS receiver) followed by the given text. */
   public String url(String pathAndQuery) {
     return scheme + "://127.0.0.1:" + port() + pathAndQuery;
+  }
+
+  /**
+   * From now on, record with each request the process that opened its connection ({@link
+   * Received#peerPid()}), looked up while the connection is still open. Every connection on
+   * loopback comes from 127.0.0.1 (Tor exits included, since tor never binds its outbound address
+   * for a loopback destination), so the owning process is what tells a request that came through a
+   * Tor exit from a direct one. Linux only ({@code /proc}); costs a scan of {@code /proc} per
+   * request, hence off by default.
+   */
+  public Receiver identifyPeers() {
+    identifyPeers = true;
+    return this;
   }
 
   /** Answer with this status, no body, and close. */
@@ -426,7 +473,7 @@ public final class Receiver implements AutoCloseable {
       if (read.bytes.length == 0) {
         return;
       }
-      record(read.bytes);
+      record(read.bytes, socket);
       if (read.complete) {
         behave(socket, current);
       }
@@ -499,9 +546,15 @@ public final class Receiver implements AutoCloseable {
   }
 
   /** On a connection thread: stores the request and wakes any test waiting for it. */
-  private void record(byte[] bytes) {
+  private void record(byte[] bytes, Socket socket) {
     String raw = new String(bytes, StandardCharsets.ISO_8859_1);
-    Received received = new Received(raw, bytes, Instant.now(), System.nanoTime(), path(raw));
+    InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+    OptionalLong peerPid =
+        identifyPeers
+            ? SocketOwners.ownerOf(peer, (InetSocketAddress) socket.getLocalSocketAddress())
+            : OptionalLong.empty();
+    Received received =
+        new Received(raw, bytes, Instant.now(), System.nanoTime(), path(raw), peer, peerPid);
     lock.lock();
     try {
       requests.add(received);
