@@ -12,7 +12,7 @@ import java.util.Optional;
  * decode to a public key, a two-byte checksum and the version byte 3. A mistyped address fails its
  * checksum here, at invoice creation, rather than as a lookup failure at delivery.
  */
-final class OnionAddress {
+public final class OnionAddress {
   private static final String SUFFIX = ".onion";
   private static final int V3_LENGTH = 56;
   private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
@@ -24,7 +24,7 @@ final class OnionAddress {
   }
 
   /** Why this {@code .onion} host is not a valid v3 address, or empty if it is. */
-  static Optional<String> problem(String host) {
+  public static Optional<String> problem(String host) {
     String name = host.toLowerCase(Locale.ROOT);
     name = name.substring(0, name.length() - SUFFIX.length());
     // Tor accepts subdomains (www.<address>.onion) and uses the last label.
@@ -51,8 +51,8 @@ final class OnionAddress {
     return Optional.empty();
   }
 
-  /** The address of a public key, as Tor derives it. */
-  static String of(byte[] publicKey) {
+  /** The address of an ed25519 public key (32 bytes), as Tor derives it. */
+  public static String of(byte[] publicKey) {
     byte[] raw = new byte[35];
     System.arraycopy(publicKey, 0, raw, 0, 32);
     System.arraycopy(checksum(publicKey, (byte) 3), 0, raw, 32, 2);

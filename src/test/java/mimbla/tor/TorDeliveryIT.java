@@ -10,7 +10,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 import mimbla.business.Businesses;
 import mimbla.chain.Crypto;
 import mimbla.cli.Main;
+import mimbla.net.OnionAddress;
 import mimbla.net.Resolver;
 import mimbla.testing.Http;
 import mimbla.testing.Receiver;
@@ -39,8 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the server talks SOCKS5 to a real tor, which builds real circuits.
  */
 class TorDeliveryIT {
-  /** A valid v3 address (all-zero key) that no onion service publishes. */
-  static final String DEAD_ONION = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaam2dqd.onion";
+  /**
+   * The address of a fresh ed25519 key: valid in every way Tor checks (an all-zero key is not a
+   * curve point, and Tor refuses it as a bad address), and published by no onion service.
+   */
+  static final String DEAD_ONION = unpublishedOnion();
+
   static final Duration ARRIVAL = Duration.ofSeconds(90);
   static final Pattern STREAM =
       Pattern.compile("^STREAM (\\d+) SUCCEEDED (\\d+) (\\S+).*SOCKS_USERNAME=\"([^\"]*)\"");
@@ -112,8 +120,7 @@ class TorDeliveryIT {
   @Test
   void aDeadOnionIsRecordedWithTorsOwnReason() {
     String slug =
-        server.paidInvoice(
-            server.merchant, "\"webhook_url\": \"http://" + DEAD_ONION + "/paid\"");
+        server.paidInvoice(server.merchant, "\"webhook_url\": \"http://" + DEAD_ONION + "/paid\"");
 
     JsonNode attempt = awaitAttempt(server, server.merchant, slug);
     assertThat(attempt.get("route").asText()).isEqualTo("tor");
@@ -251,6 +258,17 @@ class TorDeliveryIT {
 
   // Helpers.
 
+  private static String unpublishedOnion() {
+    try {
+      byte[] encoded =
+          KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
+      // X.509 SubjectPublicKeyInfo: a 12-byte header, then the 32-byte key.
+      return OnionAddress.of(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("Ed25519 is part of every Java 15+ runtime", e);
+    }
+  }
+
   private static ProcessHandle launchedTor() {
     List<ProcessHandle> tors =
         ProcessHandle.current()
@@ -266,11 +284,13 @@ class TorDeliveryIT {
     return own.http.get("/health").json().get("tor").get("state").asText();
   }
 
-  private static void awaitLong(TestServer own, String what, java.util.function.BooleanSupplier ok) {
+  private static void awaitLong(
+      TestServer own, String what, java.util.function.BooleanSupplier ok) {
     long deadline = System.nanoTime() + ARRIVAL.toNanos();
     while (!ok.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + ARRIVAL.toSeconds() + " s waiting for " + what);
+        throw new AssertionError(
+            "timed out after " + ARRIVAL.toSeconds() + " s waiting for " + what);
       }
       own.await("a moment", () -> true);
       try {
@@ -312,7 +332,8 @@ class TorDeliveryIT {
 
   private static String configText(String mode) {
     StringBuilder text = new StringBuilder();
-    torSettings(mode).forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
+    torSettings(mode)
+        .forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
     return text.toString();
   }
 
