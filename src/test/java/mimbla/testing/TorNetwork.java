@@ -52,7 +52,7 @@ public final class TorNetwork implements AutoCloseable {
   static final Duration READY = Duration.ofSeconds(120);
 
   private static final Duration POLL = Duration.ofSeconds(2);
-  private static final Duration FETCH = Duration.ofSeconds(15);
+  private static final Duration FETCH = Duration.ofSeconds(5);
   private static final Duration LAUNCH = Duration.ofSeconds(30);
   private static final Duration STOP = Duration.ofSeconds(5);
   private static final String TOR = "tor";

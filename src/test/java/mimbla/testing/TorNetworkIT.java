@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +16,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import mimbla.testing.Receiver.Received;
 import mimbla.testing.Socks5.AddressType;
 import mimbla.testing.Socks5.Credentials;
@@ -130,6 +133,46 @@ class TorNetworkIT {
     assertThat(reply.code()).as("SOCKS5 reply code").isEqualTo(0xF0);
   }
 
+  /** What the server under test will do: launch its own tor with the join lines and use it. */
+  @Test
+  void anotherTorJoinsWithTheJoinLinesAndReachesTheOnionAndAnExit() throws Exception {
+    Path dir = tor.dir().resolve("joiner-" + System.nanoTime());
+    Files.createDirectories(dir);
+    int socksPort = Receiver.refusingPort();
+    List<String> torrc = new ArrayList<>(tor.joinLines());
+    torrc.addAll(
+        List.of(
+            "DataDirectory " + dir.resolve("data"),
+            "SocksPort 127.0.0.1:" + socksPort,
+            "Log notice file " + dir.resolve("notice.log"),
+            "__OwningControllerProcess " + ProcessHandle.current().pid()));
+    Files.write(dir.resolve("torrc"), torrc);
+
+    Process joiner =
+        new ProcessBuilder("tor", "-f", dir.resolve("torrc").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
+    try (Receiver onionTarget = Receiver.startOn(tor.onionTargetPort());
+        Receiver exitTarget = Receiver.start()) {
+      OkHttpClient client =
+          new OkHttpClient.Builder()
+              .proxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", socksPort)))
+              .callTimeout(Duration.ofSeconds(5))
+              .retryOnConnectionFailure(false)
+              .build();
+
+      awaitOk(client, "http://" + tor.onionHost() + "/joined", dir.resolve("notice.log"));
+      awaitOk(client, exitTarget.url("/joined"), dir.resolve("notice.log"));
+      assertThat(onionTarget.awaitRequest(WAIT).path()).isEqualTo("/joined");
+      assertThat(exitTarget.awaitRequest(WAIT).path()).isEqualTo("/joined");
+    } finally {
+      joiner.destroy();
+      joiner.waitFor(10, TimeUnit.SECONDS);
+      joiner.destroyForcibly();
+    }
+  }
+
   @Test
   void closeStopsEveryTorProcessOfTheNetwork() throws IOException {
     Path dir = Path.of(System.getProperty("mimbla.root", ".")).resolve("target/tor-network");
@@ -146,6 +189,25 @@ class TorNetworkIT {
   }
 
   // Helpers.
+
+  /** Fetches until a 200 comes, for at most a minute: a new tor needs a moment to bootstrap. */
+  static void awaitOk(OkHttpClient client, String url, Path log) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String last = "not tried";
+    while (System.nanoTime() < deadline) {
+      try {
+        if (get(client, url) == 200) {
+          return;
+        }
+        last = "not 200";
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(1000);
+    }
+    throw new AssertionError(
+        "no 200 from " + url + " within 60 s: " + last + "\n" + TorNetwork.tail(log));
+  }
 
   static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
