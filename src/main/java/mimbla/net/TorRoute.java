@@ -35,6 +35,7 @@ final class TorRoute {
         DirectRoute.bare(connectTimeout, timeout)
             .proxy(java.net.Proxy.NO_PROXY)
             .dns(TorRoute::placeholder)
+            // Replaced on every call by sockets carrying that call's isolation key.
             .socketFactory(new TorSockets(tor, "none"))
             .build();
   }

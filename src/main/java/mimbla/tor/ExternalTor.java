@@ -51,20 +51,24 @@ final class ExternalTor implements Tor {
     return socks;
   }
 
+  /**
+   * Waits while Tor's control port says it is still bootstrapping. Without a control port, or when
+   * it does not answer, there is nothing to wait for: the SOCKS request itself will tell.
+   */
   @Override
   public Optional<String> awaitReady(Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
-    Optional<String> problem = bootstrapProblem();
-    while (problem.isPresent() && System.nanoTime() < deadline) {
+    Optional<String> bootstrapping = bootstrapping();
+    while (bootstrapping.isPresent() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(RECHECK);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       }
-      problem = bootstrapProblem();
+      bootstrapping = bootstrapping();
     }
-    return problem;
+    return bootstrapping;
   }
 
   @Override
@@ -77,36 +81,44 @@ final class ExternalTor implements Tor {
     Map<String, Object> health = new LinkedHashMap<>();
     health.put("source", "external");
     health.put("socks", address(socks));
-    Optional<String> problem = problem();
-    health.put("state", problem.isEmpty() ? "ready" : "unreachable");
-    if (control.isPresent()) {
-      bootstrap().ifPresent(bootstrap -> health.put("bootstrap", bootstrap.percent()));
+    Optional<String> unreachable = socksProblem();
+    Optional<TorControl.Bootstrap> bootstrap = control.isPresent() ? bootstrap() : Optional.empty();
+    boolean bootstrapping = bootstrap.map(phase -> !phase.done()).orElse(false);
+    health.put(
+        "state",
+        unreachable.isPresent() ? "unreachable" : bootstrapping ? "bootstrapping" : "ready");
+    bootstrap.ifPresent(phase -> health.put("bootstrap", phase.percent()));
+    if (unreachable.isPresent()) {
+      health.put("problem", unreachable.get());
+    } else if (bootstrapping) {
+      health.put("problem", "Tor is bootstrapping (" + bootstrap.get() + ")");
+    } else if (control.isPresent() && bootstrap.isEmpty()) {
+      health.put("problem", "Tor's control port " + address(control.get()) + " does not answer");
     }
-    problem.ifPresent(text -> health.put("problem", text));
     return health;
   }
 
-  /** Why Tor cannot be used now: SOCKS port silent, or (with a control port) not bootstrapped. */
+  /** Why Tor cannot be used now: its SOCKS port is silent, or it is still bootstrapping. */
   private Optional<String> problem() {
+    return socksProblem().or(this::bootstrapping);
+  }
+
+  private Optional<String> socksProblem() {
     try (Socket probe = new Socket()) {
       probe.connect(socks, (int) PROBE_TIMEOUT.toMillis());
+      return Optional.empty();
     } catch (IOException e) {
       return Optional.of("Tor's SOCKS port cannot be reached (" + e.getMessage() + ")");
     }
-    return bootstrapProblem();
   }
 
-  private Optional<String> bootstrapProblem() {
+  private Optional<String> bootstrapping() {
     if (control.isEmpty()) {
       return Optional.empty();
     }
-    Optional<TorControl.Bootstrap> bootstrap = bootstrap();
-    if (bootstrap.isEmpty()) {
-      return Optional.of("Tor's control port " + address(control.get()) + " does not answer");
-    }
-    return bootstrap.get().done()
-        ? Optional.empty()
-        : Optional.of("Tor is bootstrapping (" + bootstrap.get() + ")");
+    return bootstrap()
+        .filter(phase -> !phase.done())
+        .map(phase -> "Tor is bootstrapping (" + phase + ")");
   }
 
   private Optional<TorControl.Bootstrap> bootstrap() {

@@ -96,6 +96,19 @@ class TorDeliveryIT {
   }
 
   @Test
+  void healthShowsTheOperatorsTorReadyWithItsBootstrap() {
+    Http.Answer health = server.http.get("/health");
+    JsonNode tor = health.json().get("tor");
+
+    assertThat(health.json().get("status").asText()).isEqualTo("ok");
+    assertThat(tor.get("mode").asText()).isEqualTo("onion");
+    assertThat(tor.get("source").asText()).isEqualTo("external");
+    assertThat(tor.get("state").asText()).isEqualTo("ready");
+    assertThat(tor.get("bootstrap").asInt()).isEqualTo(100);
+    assertThat(tor.has("problem")).isFalse();
+  }
+
+  @Test
   void aPaidInvoiceIsNotifiedThroughTheOnionServiceWithTheBareGet() throws IOException {
     long goodSocksBefore = goodSocksLines();
     try (Receiver receiver = Receiver.startOn(network.onionTargetPort())) {
