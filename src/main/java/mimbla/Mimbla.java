@@ -23,6 +23,7 @@ import mimbla.net.Resolver;
 import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
+import mimbla.web.Pages;
 import mimbla.webhook.Deliveries;
 import mimbla.webhook.Dispatcher;
 import mimbla.webhook.Outbox;
@@ -116,7 +117,9 @@ public final class Mimbla implements AutoCloseable {
             deliveries,
             client,
             settings.metrics() ? Optional.of(metrics) : Optional.empty());
-    api = opened(ApiServer.start(parts, settings.host(), settings.port()));
+    Pages pages =
+        new Pages(new Pages.Parts(businesses, invoices, sources, sandbox, watcher, clock));
+    api = opened(ApiServer.start(parts, settings.host(), settings.port(), pages::register));
     log.info(
         "mimbla: serving {} with {} rates, cryptos {}{}",
         settings.publicBase(),

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import mimbla.business.Businesses;
 import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
@@ -60,6 +61,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; port 0 picks a free one. */
   public static ApiServer start(Parts parts, String host, int port) {
+    return start(parts, host, port, routes -> {});
+  }
+
+  /**
+   * Starts listening with more routes beside the API's: the pages, which add their own routes and
+   * answer their own failures in HTML.
+   */
+  public static ApiServer start(
+      Parts parts, String host, int port, Consumer<RoutesConfig> moreRoutes) {
     MerchantApi merchant =
         new MerchantApi(
             parts.businesses(),
@@ -91,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
               deliveries.register(config.routes);
               parts.metrics().ifPresent(metrics -> serveMetrics(config.routes, metrics));
               sandbox.register(config.routes);
+              moreRoutes.accept(config.routes);
               registerErrors(config.routes);
             });
     javalin.start();

@@ -144,6 +144,17 @@ public final class Businesses {
                 .flatMap(match -> match));
   }
 
+  /** The business with this id: for parts that hold an id, such as the pay page's invoice. */
+  public Optional<Business> byId(String id) {
+    return store.read(
+        handle ->
+            handle
+                .createQuery("SELECT " + COLUMNS + " FROM business WHERE id = :id")
+                .bind("id", id)
+                .map(Businesses::business)
+                .findOne());
+  }
+
   public Optional<Business> byName(String name) {
     return store.read(handle -> byName(handle, name));
   }
