@@ -118,7 +118,18 @@ public final class Mimbla implements AutoCloseable {
             client,
             settings.metrics() ? Optional.of(metrics) : Optional.empty());
     Pages pages =
-        new Pages(new Pages.Parts(businesses, invoices, sources, sandbox, watcher, clock));
+        new Pages(
+            new Pages.Parts(
+                businesses,
+                invoices,
+                sources,
+                sandbox,
+                watcher,
+                deliveries,
+                client,
+                store,
+                settings.publicBase(),
+                clock));
     api = opened(ApiServer.start(parts, settings.host(), settings.port(), pages::register));
     log.info(
         "mimbla: serving {} with {} rates, cryptos {}{}",

@@ -155,6 +155,19 @@ public final class Businesses {
                 .findOne());
   }
 
+  /** Whether the API key with this prefix exists and is not revoked. */
+  public boolean keyActive(String prefix) {
+    return store.read(
+        handle ->
+            handle
+                    .createQuery(
+                        "SELECT COUNT(*) FROM api_key WHERE prefix = :prefix AND revoked_at IS NULL")
+                    .bind("prefix", prefix)
+                    .mapTo(Integer.class)
+                    .one()
+                > 0);
+  }
+
   public Optional<Business> byName(String name) {
     return store.read(handle -> byName(handle, name));
   }

@@ -8,6 +8,9 @@ import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
+import mimbla.net.WebhookClient;
+import mimbla.store.Store;
+import mimbla.webhook.Deliveries;
 
 /**
  * The server's HTML: the hosted pay page and the merchant dashboard, with their style sheet and
@@ -16,6 +19,7 @@ import mimbla.invoice.PaymentWatcher;
  */
 public final class Pages {
   private final PayPage pay;
+  private final Dashboard dashboard;
   private final Assets assets = new Assets();
 
   /** The parts the pages show and act on. */
@@ -25,6 +29,10 @@ public final class Pages {
       PaymentSources sources,
       Optional<Sandbox> sandbox,
       PaymentWatcher watcher,
+      Deliveries deliveries,
+      WebhookClient webhookClient,
+      Store store,
+      String publicBase,
       Clock clock) {}
 
   public Pages(Parts parts) {
@@ -38,6 +46,15 @@ public final class Pages {
             parts.watcher(),
             templates,
             parts.clock());
+    this.dashboard =
+        new Dashboard(
+            parts.businesses(),
+            parts.invoices(),
+            parts.deliveries(),
+            parts.webhookClient(),
+            new Sessions(parts.store(), parts.businesses(), parts.clock()),
+            templates,
+            parts.publicBase());
   }
 
   /** Adds the pages' routes to the server. */
@@ -52,5 +69,6 @@ public final class Pages {
     }
     routes.get("/assets/{file}", assets::serve);
     pay.register(routes);
+    dashboard.register(routes);
   }
 }
