@@ -174,6 +174,61 @@ class BrowserFlowTest {
     }
   }
 
+  @Test
+  void merchantSignsInFindsTheInvoiceSeesItsDeliveryAndRedelivers() {
+    String slug =
+        server.paidInvoice(merchant, "\"webhook_url\": \"" + shop.url("/hook/board") + "\"");
+    server.unpaidInvoice(merchant, "");
+    server.await("notification delivered", () -> shop.hooks.contains("/hook/board"));
+    String base = "http://127.0.0.1:" + server.mimbla.port();
+
+    try (Chromium chromium = Chromium.start(true)) {
+      chromium.driver.get(base + "/dashboard");
+      chromium.await(d -> d.getCurrentUrl().endsWith("/dashboard/sign-in"));
+      chromium.screenshot("dashboard-sign-in");
+      chromium.driver.findElement(By.id("api-key")).sendKeys(server.shop.apiKey());
+      chromium.driver.findElement(By.id("sign-in")).click();
+      chromium.await(d -> d.getCurrentUrl().endsWith("/dashboard/invoices"));
+      assertThat(chromium.driver.findElements(By.cssSelector("#invoices tbody tr"))).isNotEmpty();
+      chromium.screenshot("dashboard-invoices");
+      var cookie = chromium.driver.manage().getCookieNamed(Dashboard.SESSION_COOKIE);
+      assertThat(cookie.isHttpOnly()).isTrue();
+      assertThat(cookie.getValue()).isNotEqualTo(server.shop.apiKey());
+
+      chromium.driver.findElement(By.id("q")).sendKeys(slug);
+      chromium.driver.findElement(By.id("filter")).click();
+      chromium.await(d -> d.findElements(By.cssSelector("#invoices tbody tr")).size() == 1);
+      chromium.driver.findElement(By.linkText(slug)).click();
+      chromium.await(d -> d.findElement(By.id("slug")).getText().equals(slug));
+      assertThat(chromium.driver.findElement(By.cssSelector("#deliveries .outcome")).getText())
+          .isEqualTo("HTTP 200");
+
+      chromium.driver.findElement(By.id("redeliver")).click();
+      chromium.await(d -> d.findElement(By.id("notice")).getText().startsWith("Redelivery queued"));
+      server.await(
+          "redelivery arrived",
+          () -> shop.hooks.stream().filter("/hook/board"::equals).count() == 2);
+      chromium.await(
+          d -> {
+            d.navigate().refresh();
+            return d.findElements(By.cssSelector("#deliveries .outcome")).size() == 2;
+          });
+      chromium.screenshot("dashboard-invoice");
+
+      chromium.driver.findElement(By.linkText("Webhook test")).click();
+      chromium.driver.findElement(By.id("url")).sendKeys(shop.url("/hook/probe"));
+      chromium.driver.findElement(By.id("run-test")).click();
+      chromium.await(d -> d.findElement(By.id("result-outcome")).getText().equals("HTTP 200"));
+      chromium.screenshot("dashboard-webhook-test");
+
+      chromium.driver.findElement(By.id("sign-out")).click();
+      chromium.await(d -> d.getCurrentUrl().endsWith("/dashboard/sign-in"));
+      chromium.driver.get(base + "/dashboard/invoices");
+      assertThat(chromium.driver.getCurrentUrl()).endsWith("/dashboard/sign-in");
+      assertThat(cspViolations(chromium)).isEmpty();
+    }
+  }
+
   private static boolean paidShown(org.openqa.selenium.WebDriver driver) {
     List<WebElement> title = driver.findElements(By.id("status-title"));
     return !title.isEmpty() && title.get(0).getText().equals("Paid. Thank you!");

@@ -10,6 +10,9 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptException;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -92,14 +95,30 @@ final class Chromium implements AutoCloseable {
     return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);
   }
 
-  /** Saves what the browser shows as {@code name}.png in the screenshot folder. */
+  /**
+   * Saves the whole page as {@code name}.png in the screenshot folder: the window grows to the
+   * page's height for the picture, then returns to its size.
+   */
   void screenshot(String name) {
+    Dimension size = driver.manage().window().getSize();
+    try {
+      Object height =
+          ((JavascriptExecutor) driver)
+              .executeScript("return document.documentElement.scrollHeight");
+      if (height instanceof Number pixels && pixels.intValue() > size.getHeight()) {
+        driver.manage().window().setSize(new Dimension(size.getWidth(), pixels.intValue() + 140));
+      }
+    } catch (JavascriptException scriptsOff) {
+      // Without scripts the page's height is unknown: the picture is of the window.
+    }
     try {
       Files.createDirectories(SCREENSHOTS);
       byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
       Files.write(SCREENSHOTS.resolve(name + ".png"), png);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      driver.manage().window().setSize(size);
     }
   }
 
