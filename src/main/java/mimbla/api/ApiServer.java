@@ -78,6 +78,8 @@ public final class ApiServer implements AutoCloseable {
             parts.rates(),
             parts.publicBase());
     SandboxApi sandbox = new SandboxApi(parts.sandbox(), parts.watcher());
+    SdkApi sdk =
+        new SdkApi(parts.businesses(), parts.invoices(), parts.sources(), parts.rates(), merchant);
     DeliveriesApi deliveries =
         new DeliveriesApi(parts.invoices(), parts.deliveries(), parts.webhookClient());
 
@@ -98,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/", ctx -> ctx.json(about(parts)));
               config.routes.get("/health", ctx -> health(ctx, parts));
               merchant.register(config.routes);
+              sdk.register(config.routes);
               deliveries.register(config.routes);
               parts.metrics().ifPresent(metrics -> serveMetrics(config.routes, metrics));
               sandbox.register(config.routes);
