@@ -2,8 +2,12 @@ package mimbla.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import mimbla.business.Businesses;
 import mimbla.testing.Http;
 import mimbla.testing.ServerProcess;
 import mimbla.testing.StoreKind;
@@ -226,6 +230,40 @@ class BrowserFlowTest {
       chromium.driver.get(base + "/dashboard/invoices");
       assertThat(chromium.driver.getCurrentUrl()).endsWith("/dashboard/sign-in");
       assertThat(cspViolations(chromium)).isEmpty();
+    }
+  }
+
+  @Test
+  void aCheckoutPageUsesTheSdkApiFromItsAllowedOriginAndNoOtherCan() {
+    Businesses.Issued web = server.newBusiness("sdk web", Set.of());
+    String allowed = shop.url("");
+    server.mimbla.businesses().allowOrigins("sdk web", List.of(allowed));
+    String fragment =
+        URLEncoder.encode(
+                "http://127.0.0.1:" + server.mimbla.port() + "|" + web.business().clientId(),
+                StandardCharsets.UTF_8)
+            .replace("+", "%20");
+
+    try (Chromium chromium = Chromium.start(true)) {
+      chromium.driver.get(shop.url("/checkout#" + fragment));
+      String created =
+          chromium.await(
+              d -> {
+                String text = d.findElement(By.id("result")).getText();
+                return text.equals("waiting") ? null : text;
+              });
+      assertThat(created).matches("status 201 [A-Za-z0-9]{12}");
+
+      // The same page from another origin: the browser itself refuses to hand over the answer.
+      chromium.driver.get(
+          "http://localhost:" + shop.server.getAddress().getPort() + "/checkout#" + fragment);
+      String refused =
+          chromium.await(
+              d -> {
+                String text = d.findElement(By.id("result")).getText();
+                return text.equals("waiting") ? null : text;
+              });
+      assertThat(refused).isEqualTo("blocked TypeError");
     }
   }
 
