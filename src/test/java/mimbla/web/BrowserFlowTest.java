@@ -101,8 +101,8 @@ class BrowserFlowTest {
       chromium.driver.findElement(By.id("sandbox-pay-unconfirmed")).click();
       chromium.await(
           d -> d.findElement(By.id("status-title")).getText().startsWith("Payment seen"));
-      assertThat(chromium.driver.findElement(By.id("confirmations")).getText())
-          .isEqualTo("Confirmations: 0 of 2");
+      chromium.await(
+          d -> d.findElement(By.id("confirmations")).getText().equals("Confirmations: 0 of 2"));
       chromium.screenshot("pay-seen");
 
       String before = chromium.driver.getCurrentUrl();

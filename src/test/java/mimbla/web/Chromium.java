@@ -14,6 +14,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -90,9 +91,14 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  /** Waits, up to a generous timeout, for the page to reach a condition. */
+  /**
+   * Waits, up to a generous timeout, for the page to reach a condition. A live page reloads itself
+   * when the payment changes, so an element read mid-reload is simply read again.
+   */
   <T> T await(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);
+    return new WebDriverWait(driver, Duration.ofSeconds(30))
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition::apply);
   }
 
   /**
