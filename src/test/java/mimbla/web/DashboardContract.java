@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestInstance;
  * deliveries, redelivery, the reachability test, and another business's invoices out of reach.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardTest {
+abstract class DashboardContract {
+  protected abstract StoreKind kind();
+
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
   TestServer server;
@@ -31,7 +33,7 @@ class DashboardTest {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(StoreKind.SQLITE);
+    server = TestServer.start(kind());
     shop = Shop.start();
   }
 

@@ -20,14 +20,16 @@ import org.junit.jupiter.api.TestInstance;
  * redirect, the same payment the API requests, and every value escaped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PayPageTest {
+abstract class PayPageContract {
+  protected abstract StoreKind kind();
+
   TestServer server;
   Http merchant;
   Browserless payer;
 
   @BeforeAll
   void start() {
-    server = TestServer.start(StoreKind.SQLITE);
+    server = TestServer.start(kind());
     merchant = server.merchant;
     payer = new Browserless("http://127.0.0.1:" + server.mimbla.port());
   }
@@ -251,7 +253,7 @@ class PayPageTest {
 
   @Test
   void pastTheDueDateThePageSaysExpired() {
-    TestServer expiring = TestServer.start(StoreKind.SQLITE);
+    TestServer expiring = TestServer.start(kind());
     try (expiring) {
       Http.Answer created =
           expiring.merchant.post(
