@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -124,7 +125,13 @@ class BrowserFlowTest {
 
     try (Chromium chromium = Chromium.start(false)) {
       chromium.driver.get(created.text("invoice_url"));
-      chromium.driver.findElement(By.cssSelector("button[name=crypto][value=XMR]")).click();
+      // Keyboard only: the skip link comes first, then the choices take Enter.
+      chromium.driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+      assertThat(chromium.driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+      chromium
+          .driver
+          .findElement(By.cssSelector("button[name=crypto][value=XMR]"))
+          .sendKeys(Keys.ENTER);
       WebElement address = chromium.await(d -> d.findElement(By.id("address")));
       assertThat(address.getDomProperty("value")).startsWith("8Sandbox");
       assertQrCodeDrawn(chromium, false);

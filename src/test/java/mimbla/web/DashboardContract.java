@@ -136,6 +136,18 @@ abstract class DashboardContract {
   }
 
   @Test
+  void forgedSessionCookiesAreSentToSignIn() {
+    for (String forged :
+        new String[] {"", "x", "' OR 1=1 --", "A".repeat(40), "A".repeat(4000), "%00"}) {
+      Browserless browser = browser();
+      browser.cookies.put(Dashboard.SESSION_COOKIE, forged);
+      Browserless.Page page = browser.get("/dashboard/invoices");
+      assertThat(page.status()).as(forged).isEqualTo(303);
+      assertThat(page.header("Location")).isEqualTo("/dashboard/sign-in");
+    }
+  }
+
+  @Test
   void signOutAndRevokingTheKeyEndTheSession() {
     Businesses.Issued owner = server.newBusiness("signout", Set.of());
     Browserless browser = signedIn(owner);
