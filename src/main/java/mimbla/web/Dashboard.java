@@ -83,15 +83,15 @@ final class Dashboard {
   }
 
   void register(RoutesConfig routes) {
-    routes.get(PATH, this::home);
-    routes.get(PATH + "/sign-in", this::signInForm);
-    routes.post(PATH + "/sign-in", this::signIn);
-    routes.post(PATH + "/sign-out", this::signOut);
-    routes.get(PATH + "/invoices", this::list);
-    routes.get(PATH + "/invoices/{slug}", this::invoice);
-    routes.post(PATH + "/invoices/{slug}/redeliver", this::redeliver);
-    routes.get(PATH + "/webhook-test", this::webhookTestForm);
-    routes.post(PATH + "/webhook-test", this::webhookTest);
+    routes.get(PATH, templates.guarded(this::home));
+    routes.get(PATH + "/sign-in", templates.guarded(this::signInForm));
+    routes.post(PATH + "/sign-in", templates.guarded(this::signIn));
+    routes.post(PATH + "/sign-out", templates.guarded(this::signOut));
+    routes.get(PATH + "/invoices", templates.guarded(this::list));
+    routes.get(PATH + "/invoices/{slug}", templates.guarded(this::invoice));
+    routes.post(PATH + "/invoices/{slug}/redeliver", templates.guarded(this::redeliver));
+    routes.get(PATH + "/webhook-test", templates.guarded(this::webhookTestForm));
+    routes.post(PATH + "/webhook-test", templates.guarded(this::webhookTest));
   }
 
   private void home(Context ctx) {

@@ -72,11 +72,11 @@ final class PayPage {
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/pay/{slug}", this::show);
-    routes.post("/pay/{slug}", this::choose);
-    routes.post("/pay/{slug}/sandbox", this::playMoney);
-    routes.get("/pay/{slug}/qr.svg", this::qr);
-    routes.get("/pay/{slug}/status", this::status);
+    routes.get("/pay/{slug}", templates.guarded(this::show));
+    routes.post("/pay/{slug}", templates.guarded(this::choose));
+    routes.post("/pay/{slug}/sandbox", templates.guarded(this::playMoney));
+    routes.get("/pay/{slug}/qr.svg", templates.guarded(this::qr));
+    routes.get("/pay/{slug}/status", templates.guarded(this::status));
   }
 
   /** The page; a fixed-crypto invoice gets its payment requested on its first view. */
@@ -257,7 +257,9 @@ final class PayPage {
     Invoice invoice = found.view().invoice();
     Optional<Payment> payment = found.view().payment();
     Instant now = clock.instant();
-    String state = state(invoice, payment, now);
+    String seen = state(invoice, payment, now);
+    // A fixed-crypto invoice is never offered a choice: without its payment it waits for one.
+    String state = invoice.crypto().isPresent() && seen.equals("choose") ? "unavailable" : seen;
 
     List<PayView.Choice> choices =
         found.business().accepted(sources.offered()).stream()
@@ -268,7 +270,7 @@ final class PayPage {
         found.business().name(),
         invoice.amountText(),
         invoice.currency().name(),
-        invoice.crypto().isPresent() && state.equals("choose") ? "unavailable" : state,
+        state,
         title(state),
         text(state, payment),
         choices,
@@ -324,6 +326,7 @@ final class PayPage {
       case "paid" -> "Paid. Thank you!";
       case "overdue" -> "This invoice has expired";
       case "canceled" -> "This invoice was canceled";
+      case "unavailable" -> "Payment not available yet";
       default -> "Payment";
     };
   }
@@ -342,6 +345,7 @@ final class PayPage {
       case "paid" -> "The payment is complete. You may close this page.";
       case "overdue" -> "The due date passed before the payment was complete.";
       case "canceled" -> "The merchant canceled this invoice. Do not send a payment.";
+      case "unavailable" -> "This page tries again by itself.";
       default -> "";
     };
   }

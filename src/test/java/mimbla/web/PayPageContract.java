@@ -271,4 +271,27 @@ abstract class PayPageContract {
           .doesNotContain("qr.svg");
     }
   }
+
+  @Test
+  void withoutFreshPricesThePageExplainsAndTriesAgain() {
+    try (TestServer stale = TestServer.start(kind(), Map.of("rates.max-age", "1m"))) {
+      String fixed = stale.unpaidInvoice(stale.merchant, "");
+      Http.Answer any =
+          stale.merchant.post("/api/v1/merchant/invoice", "{\"amount\": 30, \"crypto\": \"ALL\"}");
+      stale.clock.advance(Duration.ofMinutes(10));
+      Browserless browser = new Browserless("http://127.0.0.1:" + stale.mimbla.port());
+
+      Browserless.Page waiting = browser.get("/pay/" + fixed);
+      assertThat(waiting.status()).isEqualTo(200);
+      HtmlChecks.strict(waiting);
+      assertThat(waiting.body())
+          .contains("Payment not available yet", "Prices are not available right now")
+          .contains("<noscript><meta http-equiv=\"refresh\"");
+
+      Browserless.Page refused = browser.post("/pay/" + any.text("id"), Map.of("crypto", "BTC"));
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.body()).contains("Prices are not available right now");
+      assertThat(stale.count("SELECT COUNT(*) FROM payment")).isZero();
+    }
+  }
 }
