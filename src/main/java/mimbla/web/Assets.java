@@ -15,8 +15,7 @@ final class Assets {
   private static final Map<String, String> TYPES =
       Map.of(
           "mimbla.css", "text/css; charset=utf-8",
-          "pay.js", "text/javascript; charset=utf-8",
-          "dashboard.js", "text/javascript; charset=utf-8");
+          "pay.js", "text/javascript; charset=utf-8");
 
   private final Map<String, byte[]> files;
 
