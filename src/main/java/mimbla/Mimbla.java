@@ -27,6 +27,7 @@ import mimbla.net.WebhookClient;
 import mimbla.rates.Rates;
 import mimbla.store.Store;
 import mimbla.tor.Tor;
+import mimbla.web.Pages;
 import mimbla.webhook.Deliveries;
 import mimbla.webhook.Dispatcher;
 import mimbla.webhook.Outbox;
@@ -133,7 +134,20 @@ public final class Mimbla implements AutoCloseable {
             settings.metrics() ? Optional.of(metrics) : Optional.empty(),
             webhooks.tor().mode(),
             tor);
-    api = opened(ApiServer.start(parts, settings.host(), settings.port()));
+    Pages pages =
+        new Pages(
+            new Pages.Parts(
+                businesses,
+                invoices,
+                sources,
+                sandbox,
+                watcher,
+                deliveries,
+                client,
+                store,
+                settings.publicBase(),
+                clock));
+    api = opened(ApiServer.start(parts, settings.host(), settings.port(), pages::register));
     log.info(
         "mimbla: serving {} with {} rates, cryptos {}, webhooks through Tor: {}{}",
         settings.publicBase(),

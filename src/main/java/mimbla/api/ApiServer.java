@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import mimbla.business.Businesses;
 import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
@@ -64,6 +65,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; port 0 picks a free one. */
   public static ApiServer start(Parts parts, String host, int port) {
+    return start(parts, host, port, routes -> {});
+  }
+
+  /**
+   * Starts listening with more routes beside the API's: the pages, which add their own routes and
+   * answer their own failures in HTML.
+   */
+  public static ApiServer start(
+      Parts parts, String host, int port, Consumer<RoutesConfig> moreRoutes) {
     MerchantApi merchant =
         new MerchantApi(
             parts.businesses(),
@@ -72,6 +82,8 @@ public final class ApiServer implements AutoCloseable {
             parts.rates(),
             parts.publicBase());
     SandboxApi sandbox = new SandboxApi(parts.sandbox(), parts.watcher());
+    SdkApi sdk =
+        new SdkApi(parts.businesses(), parts.invoices(), parts.sources(), parts.rates(), merchant);
     DeliveriesApi deliveries =
         new DeliveriesApi(parts.invoices(), parts.deliveries(), parts.webhookClient());
 
@@ -92,9 +104,11 @@ public final class ApiServer implements AutoCloseable {
               config.routes.get("/", ctx -> ctx.json(about(parts)));
               config.routes.get("/health", ctx -> health(ctx, parts));
               merchant.register(config.routes);
+              sdk.register(config.routes);
               deliveries.register(config.routes);
               parts.metrics().ifPresent(metrics -> serveMetrics(config.routes, metrics));
               sandbox.register(config.routes);
+              moreRoutes.accept(config.routes);
               registerErrors(config.routes);
             });
     javalin.start();

@@ -20,7 +20,7 @@ import mimbla.rates.Rates;
 /** The merchant API under {@code /api/v1/merchant}, authenticated by {@code MB-API-KEY}. */
 final class MerchantApi {
   static final String BASE = "/api/v1/merchant";
-  private static final String BUSINESS = "mimbla.business";
+  static final String BUSINESS = "mimbla.business";
 
   private final Businesses businesses;
   private final Invoices invoices;
@@ -69,7 +69,7 @@ final class MerchantApi {
     return ctx.attribute(BUSINESS);
   }
 
-  private void createInvoice(Context ctx) {
+  void createInvoice(Context ctx) {
     RequestBody body = RequestBody.read(ctx, "invoice");
     NewInvoice request =
         new NewInvoice(
@@ -85,7 +85,7 @@ final class MerchantApi {
     ctx.status(201).json(Views.created(invoice, invoiceUrl(invoice)));
   }
 
-  private void getInvoice(Context ctx) {
+  void getInvoice(Context ctx) {
     InvoiceView view = invoices.find(business(ctx), ctx.pathParam("slug"));
     ctx.json(Views.details(view, invoiceUrl(view.invoice())));
   }
@@ -95,7 +95,7 @@ final class MerchantApi {
     ctx.json(new Views.Message("Invoice deleted"));
   }
 
-  private void requestPayment(Context ctx) {
+  void requestPayment(Context ctx) {
     RequestBody body = RequestBody.read(ctx, "payment");
     InvoiceView view =
         invoices.requestPayment(business(ctx), ctx.pathParam("slug"), body.text("crypto"));
@@ -107,14 +107,17 @@ final class MerchantApi {
     ctx.json(Views.history(slug, invoices.history(business(ctx), slug)));
   }
 
-  /** Prices of one crypto in USD, EUR and GBP as strings with two decimals. */
+  /** {@code GET /rates/{crypto}}: the crypto must be one this server offers. */
   private void rates(Context ctx) {
     Crypto crypto =
         Crypto.bySymbol(ctx.pathParam("crypto"))
             .filter(sources::offers)
             .orElseThrow(() -> ApiError.errorOnly(404, "Crypto not found"));
-    RateSnapshot snapshot = rates.fresh();
+    ctx.json(prices(crypto, rates.fresh()));
+  }
 
+  /** Prices of one crypto in USD, EUR and GBP as strings with two decimals. */
+  static Map<String, String> prices(Crypto crypto, RateSnapshot snapshot) {
     Map<String, String> prices = new LinkedHashMap<>();
     for (Fiat fiat : new Fiat[] {Fiat.USD, Fiat.EUR, Fiat.GBP}) {
       snapshot
@@ -122,10 +125,10 @@ final class MerchantApi {
           .ifPresent(
               price -> prices.put(fiat.name().toLowerCase(Locale.ROOT), RateSnapshot.shown(price)));
     }
-    ctx.json(prices);
+    return prices;
   }
 
-  private String invoiceUrl(Invoice invoice) {
+  String invoiceUrl(Invoice invoice) {
     return publicBase + "/pay/" + invoice.slug();
   }
 }

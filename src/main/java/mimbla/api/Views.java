@@ -93,6 +93,27 @@ final class Views {
         Timestamps.wire(invoice.updatedAt()));
   }
 
+  /**
+   * The details a public client id may read: the webhook URL may carry a secret, so it is left out.
+   */
+  static InvoiceDetails forBrowser(InvoiceDetails details) {
+    return new InvoiceDetails(
+        details.dueDate(),
+        details.amount(),
+        details.crypto(),
+        details.urlSlug(),
+        details.status(),
+        details.payment(),
+        details.currency(),
+        details.invoiceUrl(),
+        details.closeUrl(),
+        details.redirectUrl(),
+        null,
+        details.automaticRedirect(),
+        details.createdAt(),
+        details.updatedAt());
+  }
+
   private static PaymentDetails payment(Payment payment) {
     return new PaymentDetails(
         payment.status().wire(),

@@ -144,6 +144,98 @@ public final class Businesses {
                 .flatMap(match -> match));
   }
 
+  /** The business with this id: for parts that hold an id, such as the pay page's invoice. */
+  public Optional<Business> byId(String id) {
+    return store.read(
+        handle ->
+            handle
+                .createQuery("SELECT " + COLUMNS + " FROM business WHERE id = :id")
+                .bind("id", id)
+                .map(Businesses::business)
+                .findOne());
+  }
+
+  /** Whether the API key with this prefix exists and is not revoked. */
+  public boolean keyActive(String prefix) {
+    return store.read(
+        handle ->
+            handle
+                    .createQuery(
+                        "SELECT COUNT(*) FROM api_key WHERE prefix = :prefix AND revoked_at IS NULL")
+                    .bind("prefix", prefix)
+                    .mapTo(Integer.class)
+                    .one()
+                > 0);
+  }
+
+  /** The business a browser SDK client id names. */
+  public Optional<Business> byClientId(String clientId) {
+    if (clientId == null || clientId.isBlank() || clientId.length() > 40) {
+      return Optional.empty();
+    }
+    return store.read(
+        handle ->
+            handle
+                .createQuery("SELECT " + COLUMNS + " FROM business WHERE client_id = :clientId")
+                .bind("clientId", clientId)
+                .map(Businesses::business)
+                .findOne());
+  }
+
+  /**
+   * Replaces the web origins allowed to use the business's client id with the SDK API; an empty
+   * list turns the SDK API off for it. Returns the origins as stored.
+   */
+  public List<String> allowOrigins(String name, List<String> origins) {
+    List<String> normalized = origins.stream().map(Origins::normalize).distinct().toList();
+    store.useTransaction(
+        handle -> {
+          Business business =
+              byName(handle, name)
+                  .orElseThrow(() -> new BusinessException("No business named \"" + name + "\""));
+          handle
+              .createUpdate("DELETE FROM sdk_origin WHERE business_id = :id")
+              .bind("id", business.id())
+              .execute();
+          for (String origin : normalized) {
+            handle
+                .createUpdate("INSERT INTO sdk_origin (business_id, origin) VALUES (:id, :origin)")
+                .bind("id", business.id())
+                .bind("origin", origin)
+                .execute();
+          }
+          log.info("business={} sdk origins set: {}", business.id(), normalized.size());
+        });
+    return normalized;
+  }
+
+  /** The web origins allowed to use the business's client id, sorted. */
+  public List<String> origins(String businessId) {
+    return store.read(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT origin FROM sdk_origin WHERE business_id = :id ORDER BY origin")
+                .bind("id", businessId)
+                .mapTo(String.class)
+                .list());
+  }
+
+  /**
+   * Whether any business allows this origin: what a CORS preflight, which has no client id, can
+   * ask.
+   */
+  public boolean anyAllows(String origin) {
+    return store.read(
+        handle ->
+            handle
+                    .createQuery("SELECT COUNT(*) FROM sdk_origin WHERE origin = :origin")
+                    .bind("origin", origin)
+                    .mapTo(Integer.class)
+                    .one()
+                > 0);
+  }
+
   public Optional<Business> byName(String name) {
     return store.read(handle -> byName(handle, name));
   }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       BusinessCommand.Create.class,
       BusinessCommand.Key.class,
       BusinessCommand.Revoke.class,
+      BusinessCommand.AllowOrigins.class,
       BusinessCommand.ListAll.class
     })
 final class BusinessCommand implements Runnable {
@@ -154,6 +155,58 @@ final class BusinessCommand implements Runnable {
           .printf(
               "Revoked key %s of \"%s\".%n",
               prefix.substring(0, Businesses.PREFIX_LENGTH), business.name());
+    }
+  }
+
+  @Command(
+      name = "origins",
+      description =
+          "Show or set the web origins allowed to use the business's client id with the browser"
+              + " SDK API. Without any, the SDK API refuses the business.")
+  static final class AllowOrigins implements Runnable {
+    @Mixin ConfigOption config;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The business's name.")
+    String name;
+
+    @Parameters(
+        index = "1..*",
+        paramLabel = "ORIGIN",
+        description = "Origins such as https://shop.example; they replace the current list.")
+    List<String> origins = List.of();
+
+    @Option(names = "--clear", description = "Allow no origin: turns the SDK API off.")
+    boolean clear;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      if (clear && !origins.isEmpty()) {
+        throw new CliException("--clear takes no origins", true);
+      }
+      List<String> shown =
+          withBusinesses(
+              config,
+              businesses -> {
+                if (clear || !origins.isEmpty()) {
+                  return businesses.allowOrigins(name, origins);
+                }
+                Business business =
+                    businesses
+                        .byName(name)
+                        .orElseThrow(
+                            () -> new CliException("No business named \"" + name + "\"", false));
+                return businesses.origins(business.id());
+              });
+      PrintWriter out = spec.commandLine().getOut();
+      if (shown.isEmpty()) {
+        out.printf("\"%s\" allows no origin: the SDK API refuses its client id.%n", name);
+      } else {
+        out.printf("\"%s\" allows the SDK API from:%n", name);
+        shown.forEach(origin -> out.printf("  %s%n", origin));
+      }
+      out.flush();
     }
   }
 

@@ -97,6 +97,10 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("  ./mimbla sandbox pay ADDRESS AMOUNT --server %s%n", base);
     out.printf("  %s%n%n", curl("GET", api + "/invoice/ID", key, null));
     out.printf(
+        "Or open the invoice_url in a browser and pay with the sandbox button there.%n"
+            + "The dashboard: %s/dashboard (sign in with the API key above).%n%n",
+        base);
+    out.printf(
         "Webhooks may reach this machine and private networks (demo setting"
             + " webhooks.allow-ranges = %s).%nTest a webhook URL the way a notification goes:%n",
         settings.webhooks().allowedRanges().stream()

@@ -1,5 +1,6 @@
 package mimbla.invoice;
 
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -65,6 +66,70 @@ final class InvoiceRepository {
         .bind("businessId", businessId)
         .map(InvoiceRepository::invoice)
         .findOne();
+  }
+
+  /** The invoice with this slug, whoever owns it: the pay page knows only the slug. */
+  Optional<Invoice> bySlug(Handle handle, String slug) {
+    return handle
+        .createQuery("SELECT " + INVOICE_COLUMNS + " FROM invoice WHERE slug = :slug")
+        .bind("slug", slug)
+        .map(InvoiceRepository::invoice)
+        .findOne();
+  }
+
+  /**
+   * One page of a business's invoices, newest first, after the cursor. Keyset pagination on
+   * (created_at, id) keeps every page as cheap as the first, however many invoices there are.
+   */
+  List<InvoiceListing.Row> page(
+      Handle handle, String businessId, InvoiceListing.Query query, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT i.slug, i.amount_minor, i.currency, i.crypto, i.status, i.due_at,"
+                + " i.created_at, i.id, p.crypto AS payment_crypto, p.status AS payment_status"
+                + " FROM invoice i LEFT JOIN payment p ON p.invoice_id = i.id"
+                + " WHERE i.business_id = :businessId");
+    query.status().ifPresent(status -> sql.append(" AND i.status = :status"));
+    query.slugPrefix().ifPresent(prefix -> sql.append(" AND i.slug LIKE :slugPrefix"));
+    query
+        .after()
+        .ifPresent(
+            after ->
+                sql.append(
+                    " AND (i.created_at < :afterCreated"
+                        + " OR (i.created_at = :afterCreated AND i.id < :afterId))"));
+    sql.append(" ORDER BY i.created_at DESC, i.id DESC LIMIT :limit");
+
+    var statement = handle.createQuery(sql.toString()).bind("businessId", businessId);
+    query.status().ifPresent(status -> statement.bind("status", status.name()));
+    // Slugs are letters and digits only (checked by the query), so no LIKE wildcard slips in.
+    query.slugPrefix().ifPresent(prefix -> statement.bind("slugPrefix", prefix + "%"));
+    query
+        .after()
+        .ifPresent(
+            after ->
+                statement
+                    .bind("afterCreated", after.createdAtMicros())
+                    .bind("afterId", after.id()));
+    return statement.bind("limit", limit).map(InvoiceRepository::listed).list();
+  }
+
+  private static InvoiceListing.Row listed(ResultSet row, StatementContext context)
+      throws SQLException {
+    Fiat currency = Fiat.valueOf(row.getString("currency"));
+    String paymentStatus = row.getString("payment_status");
+    return new InvoiceListing.Row(
+        row.getString("slug"),
+        BigDecimal.valueOf(row.getLong("amount_minor"), currency.decimals())
+            .stripTrailingZeros()
+            .toPlainString(),
+        currency.name(),
+        row.getString("crypto"),
+        Optional.ofNullable(row.getString("payment_crypto")),
+        InvoiceStatus.valueOf(row.getString("status")),
+        Optional.ofNullable(paymentStatus).map(PaymentStatus::valueOf),
+        Timestamps.instant(row.getLong("due_at")),
+        new InvoiceListing.Cursor(row.getLong("created_at"), row.getString("id")));
   }
 
   Optional<Invoice> byId(Handle handle, String id, boolean lock) {

@@ -185,6 +185,39 @@ public final class Invoices {
         });
   }
 
+  /**
+   * The invoice behind a pay page link, with its payment. The slug is the payer's only credential,
+   * so nothing but the invoice it names is ever returned.
+   */
+  public Optional<InvoiceView> forPayer(String slug) {
+    if (slug == null || !SLUG.matcher(slug).matches()) {
+      return Optional.empty();
+    }
+    return store.read(
+        handle ->
+            repository
+                .bySlug(handle, slug)
+                .map(
+                    invoice ->
+                        new InvoiceView(
+                            invoice, repository.paymentOf(handle, invoice.id(), false))));
+  }
+
+  /**
+   * One page of the business's invoices, newest first; asks for one row more to know if more
+   * follow.
+   */
+  public InvoiceListing.Page list(Business business, InvoiceListing.Query query, int pageSize) {
+    List<InvoiceListing.Row> rows =
+        store.read(handle -> repository.page(handle, business.id(), query, pageSize + 1));
+    if (rows.size() <= pageSize) {
+      return new InvoiceListing.Page(rows, Optional.empty());
+    }
+    List<InvoiceListing.Row> shown = rows.subList(0, pageSize);
+    return new InvoiceListing.Page(
+        List.copyOf(shown), Optional.of(shown.get(pageSize - 1).cursor()));
+  }
+
   /** The invoice's history, oldest first. */
   public List<InvoiceEvent> history(Business business, String slug) {
     return store.read(

@@ -122,6 +122,38 @@ class BusinessCommandTest {
   }
 
   @Test
+  void originsAreSetShownAndClearedAndTheSdkApiFollowsThem() {
+    JsonNode created = Http.parse(mimbla("business", "create", "web shop", "--json").out());
+    String clientId = created.get("client_id").asText();
+
+    Run set =
+        mimbla("business", "origins", "web shop", "https://Shop.Example", "http://127.0.0.1:3000");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("https://shop.example", "http://127.0.0.1:3000");
+    assertThat(mimbla("business", "origins", "web shop").out())
+        .contains("https://shop.example", "http://127.0.0.1:3000");
+
+    try (Mimbla server = server()) {
+      Http sdk =
+          new Http("http://127.0.0.1:" + server.port())
+              .with("MB-CLIENT-ID", clientId)
+              .with("Origin", "https://shop.example");
+      assertThat(sdk.get("/api/v1/sdk/cryptos").status()).isEqualTo(200);
+
+      assertThat(mimbla("business", "origins", "web shop", "--clear").code()).isZero();
+      assertThat(sdk.get("/api/v1/sdk/cryptos").status()).isEqualTo(403);
+    }
+    assertThat(mimbla("business", "origins", "web shop").out()).contains("allows no origin");
+
+    Run bad = mimbla("business", "origins", "web shop", "https://shop.example/checkout");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("Not an origin").doesNotContain("\tat ");
+    Run nobody = mimbla("business", "origins", "nobody", "https://shop.example");
+    assertThat(nobody.code()).isEqualTo(1);
+    assertThat(nobody.err()).contains("No business named \"nobody\"");
+  }
+
+  @Test
   void mistakesAreExplainedWithoutAStackTrace() {
     mimbla("business", "create", "shop");
 

@@ -147,6 +147,17 @@ class DemoIT {
             merchant.get("/api/v1/merchant/invoice/" + slug).json().at("/payment/status").asText())
         .isEqualTo("paid");
 
+    // The packaged jar carries the compiled templates and the pages' files.
+    Http browser = new Http("http://127.0.0.1:" + port);
+    var page = browser.get("/pay/" + slug);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).contains("Paid. Thank you!", "/assets/mimbla.css", "/assets/pay.js");
+    assertThat(browser.get("/assets/mimbla.css").contentType()).startsWith("text/css");
+    assertThat(browser.get("/assets/pay.js").status()).isEqualTo(200);
+    assertThat(browser.get("/dashboard/sign-in").body()).contains("API key");
+    assertThat(greeting).contains("http://localhost:" + port + "/dashboard");
+
     demo.destroy();
     assertThat(demo.waitFor(20, TimeUnit.SECONDS)).as("demo stops on SIGTERM").isTrue();
 

@@ -1,0 +1,10 @@
+package mimbla.web;
+
+import mimbla.testing.StoreKind;
+
+class PostgresPayPageTest extends PayPageContract {
+  @Override
+  protected StoreKind kind() {
+    return StoreKind.POSTGRESQL;
+  }
+}
