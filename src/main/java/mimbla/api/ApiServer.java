@@ -12,9 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import mimbla.business.Businesses;
+import mimbla.chain.PaymentSource;
 import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
 import mimbla.chain.SandboxException;
+import mimbla.chain.SourceHealth;
+import mimbla.chain.SourceUnavailableException;
 import mimbla.invoice.InvoiceException;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
@@ -172,10 +175,25 @@ public final class ApiServer implements AutoCloseable {
     }
     rates.put("fresh", ratesFresh);
 
+    Map<String, Object> payments = new LinkedHashMap<>();
+    boolean sourcesUsable = true;
+    for (PaymentSource source : parts.sources().all()) {
+      SourceHealth sourceHealth = source.health();
+      sourcesUsable &= sourceHealth.usable();
+      Map<String, Object> shown = new LinkedHashMap<>();
+      shown.put("source", source.kind());
+      shown.put("state", sourceHealth.state().wire());
+      sourceHealth.problem().ifPresent(problem -> shown.put("problem", problem));
+      payments.put(source.crypto().name(), shown);
+    }
+
+    // A dead daemon degrades the server but does not fail the check: the other cryptos, and
+    // every invoice already issued, keep working.
     Map<String, Object> health = new LinkedHashMap<>();
-    health.put("status", database && ratesFresh ? "ok" : "degraded");
+    health.put("status", database && ratesFresh && sourcesUsable ? "ok" : "degraded");
     health.put("database", database ? "ok" : "unreachable");
     health.put("rates", rates);
+    health.put("payments", payments);
     ctx.status(database ? 200 : 503).json(health);
   }
 
@@ -185,6 +203,10 @@ public final class ApiServer implements AutoCloseable {
     routes.exception(
         RatesUnavailableException.class,
         (e, ctx) -> answer(ctx, ApiError.problem(503, e.code(), e.getMessage())));
+    routes.exception(
+        SourceUnavailableException.class,
+        (e, ctx) ->
+            answer(ctx, ApiError.problem(503, "payment.source_unavailable", e.getMessage())));
     routes.exception(
         SandboxException.class,
         (e, ctx) ->

@@ -2,11 +2,15 @@ package mimbla.invoice;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import mimbla.chain.Crypto;
 import mimbla.chain.Observation;
+import mimbla.chain.PaymentSource;
 import mimbla.chain.PaymentSources;
+import mimbla.chain.SourceUnavailableException;
 import mimbla.schedule.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +54,18 @@ public final class PaymentWatcher implements AutoCloseable {
   }
 
   void pollOnce() {
+    Set<Crypto> readable = EnumSet.noneOf(Crypto.class);
+    for (PaymentSource source : sources.all()) {
+      if (scanned(source)) {
+        readable.add(source.crypto());
+      }
+    }
+
     List<Payment> watched = invoices.watched(watchAfterSettled);
     for (Payment payment : watched) {
+      if (!readable.contains(payment.crypto())) {
+        continue;
+      }
       sources
           .source(payment.crypto())
           .ifPresent(
@@ -66,6 +80,22 @@ public final class PaymentWatcher implements AutoCloseable {
                 sourceWorks(payment.crypto());
                 invoices.observe(payment, observation);
               });
+    }
+  }
+
+  /**
+   * Lets a source read what arrived since its last scan. A source that cannot be read has logged so
+   * itself, once; its addresses wait for the next poll, which resumes where this one stopped.
+   */
+  private boolean scanned(PaymentSource source) {
+    try {
+      source.scan();
+      return true;
+    } catch (SourceUnavailableException e) {
+      return false;
+    } catch (RuntimeException e) {
+      sourceFailed(source.crypto(), e);
+      return false;
     }
   }
 
