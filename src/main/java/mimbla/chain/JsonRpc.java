@@ -7,22 +7,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Authenticator;
 import java.net.HttpURLConnection;
-import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import mimbla.config.Settings;
 
 /**
  * One daemon's or wallet's JSON-RPC endpoint. Bitcoin Core-family daemons take HTTP Basic
  * credentials (a user and password, or the cookie file the daemon rewrites at every start, read
- * again for each call); monero-wallet-rpc takes HTTP Digest, which the JDK's connection answers
- * through an {@link Authenticator}. Numbers are read as exact decimals, never as doubles.
+ * again for each call); monero-wallet-rpc takes HTTP Digest ({@link DigestAuth}), answered after
+ * its challenge. Numbers are read as exact decimals, never as doubles.
  *
  * <p>The JDK's {@link HttpURLConnection} is enough for a daemon on the operator's own network; it
  * is told to use no proxy, so a system proxy never sees the credentials.
@@ -66,20 +66,21 @@ final class JsonRpc {
    */
   JsonNode call(String path, String method, Object params) {
     byte[] request = requestBody(method, params);
-    HttpURLConnection connection = open(path);
     try {
-      connection.setRequestMethod("POST");
-      connection.setDoOutput(true);
-      connection.setRequestProperty("Content-Type", "application/json");
-      try (OutputStream out = connection.getOutputStream()) {
-        out.write(request);
+      Exchange first = post(path, request, Optional.empty());
+      if (first.status() == 401 && dialect == Dialect.MONERO && !rpc.user().isEmpty()) {
+        Optional<String> digest =
+            DigestAuth.authorization(
+                first.challenges(), "POST", first.uri(), rpc.user(), rpc.password());
+        if (digest.isPresent()) {
+          first = post(path, request, digest);
+        }
       }
-      int status = connection.getResponseCode();
-      if (status == 401 || status == 403) {
+      if (first.status() == 401 || first.status() == 403) {
         throw new RpcFailure(
-            RpcFailure.Kind.UNREACHABLE, status, where + " refused the RPC credentials");
+            RpcFailure.Kind.UNREACHABLE, first.status(), where + " refused the RPC credentials");
       }
-      return result(method, status, body(connection));
+      return result(method, first.status(), first.body());
     } catch (IOException e) {
       throw new RpcFailure(
           RpcFailure.Kind.UNREACHABLE,
@@ -89,6 +90,31 @@ final class JsonRpc {
               + e.getClass().getSimpleName()
               + " "
               + safe(e.getMessage()));
+    }
+  }
+
+  /** One HTTP round trip: status, body, Digest challenges and the request URI they cover. */
+  private record Exchange(int status, byte[] body, List<String> challenges, String uri) {}
+
+  private Exchange post(String path, byte[] request, Optional<String> authorization)
+      throws IOException {
+    HttpURLConnection connection = open(path);
+    try {
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", "application/json");
+      authorization.ifPresent(header -> connection.setRequestProperty("Authorization", header));
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(request);
+      }
+      int status = connection.getResponseCode();
+      // monero-wallet-rpc spells it WWW-authenticate; header names are case-insensitive.
+      List<String> challenges =
+          connection.getHeaderFields().entrySet().stream()
+              .filter(header -> "WWW-Authenticate".equalsIgnoreCase(header.getKey()))
+              .flatMap(header -> header.getValue().stream())
+              .toList();
+      return new Exchange(status, body(connection), challenges, connection.getURL().getFile());
     } finally {
       connection.disconnect();
     }
@@ -125,7 +151,11 @@ final class JsonRpc {
     }
   }
 
+  /** HTTP Basic for the Bitcoin family; Monero's Digest is answered after its challenge. */
   private void authenticate(HttpURLConnection connection) throws IOException {
+    if (dialect != Dialect.BITCOIN) {
+      return;
+    }
     String user = rpc.user();
     String password = rpc.password();
     if (rpc.cookieFile().isPresent()) {
@@ -138,21 +168,10 @@ final class JsonRpc {
     if (user.isEmpty() && password.isEmpty()) {
       return;
     }
-    if (dialect == Dialect.BITCOIN) {
-      String pair = user + ":" + password;
-      connection.setRequestProperty(
-          "Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-      return;
-    }
-    PasswordAuthentication credentials = new PasswordAuthentication(user, password.toCharArray());
-    connection.setAuthenticator(
-        new Authenticator() {
-          @Override
-          protected PasswordAuthentication getPasswordAuthentication() {
-            return credentials;
-          }
-        });
+    String pair = user + ":" + password;
+    connection.setRequestProperty(
+        "Authorization",
+        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static byte[] body(HttpURLConnection connection) throws IOException {

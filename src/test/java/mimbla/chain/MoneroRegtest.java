@@ -26,6 +26,8 @@ final class MoneroRegtest implements AutoCloseable {
   static final Path MONEROD = Path.of("/usr/bin/monerod");
   static final Path WALLET_RPC = Path.of("/usr/bin/monero-wallet-rpc");
   private static final Duration READY = Duration.ofSeconds(90);
+  static final String LOGIN_USER = "mimbla";
+  static final String LOGIN_PASSWORD = "xmr-secret-" + Long.toHexString(System.nanoTime());
 
   private final Path folder;
   private final int daemonPort = ServerProcess.freePort();
@@ -66,8 +68,12 @@ final class MoneroRegtest implements AutoCloseable {
   }
 
   private static Settings.Rpc rpc(int port) {
+    return rpc(port, "", "");
+  }
+
+  private static Settings.Rpc rpc(int port, String user, String password) {
     return new Settings.Rpc(
-        URI.create("http://127.0.0.1:" + port), "", "", Optional.empty(), "", "", 0);
+        URI.create("http://127.0.0.1:" + port), user, password, Optional.empty(), "", "", 0);
   }
 
   private void startDaemon() {
@@ -118,7 +124,6 @@ final class MoneroRegtest implements AutoCloseable {
                 "--daemon-address",
                 "127.0.0.1:" + daemonPort,
                 "--trusted-daemon",
-                "--disable-rpc-login",
                 "--rpc-bind-ip",
                 "127.0.0.1",
                 "--rpc-bind-port",
@@ -128,12 +133,21 @@ final class MoneroRegtest implements AutoCloseable {
                 "--log-file",
                 dir.resolve(name + "-rpc.log").toString(),
                 "--non-interactive"));
+    // The merchant's wallet asks for a login (HTTP Digest), as an operator's should; the payer's,
+    // which only the test uses, does not.
+    boolean login = name.equals("merchant");
+    command.addAll(
+        login
+            ? List.of("--rpc-login", LOGIN_USER + ":" + LOGIN_PASSWORD)
+            : List.of("--disable-rpc-login"));
     if (create) {
       command.addAll(List.of("--wallet-dir", dir.toString()));
     } else {
       command.addAll(List.of("--wallet-file", dir.resolve(name).toString(), "--password", ""));
     }
-    JsonRpc rpc = new JsonRpc(rpc(port), JsonRpc.Dialect.MONERO);
+    JsonRpc rpc =
+        new JsonRpc(
+            login ? rpc(port, LOGIN_USER, LOGIN_PASSWORD) : rpc(port), JsonRpc.Dialect.MONERO);
     Daemon process = started(Daemon.start("wallet-" + name, folder, command));
     process.awaitReady(name + " wallet RPC", READY, () -> answers(rpc));
     if (create) {

@@ -42,10 +42,18 @@ class MoneroRegtestIT {
         new ChainServer(
             Files.createDirectories(folder.resolve("server")),
             Map.of(
-                "cryptos", "XMR",
-                "crypto.XMR.source", "monero-rpc",
-                "crypto.XMR.rpc-url", chain.merchantUrl(),
-                "crypto.XMR.confirmations", "2"));
+                "cryptos",
+                "XMR",
+                "crypto.XMR.source",
+                "monero-rpc",
+                "crypto.XMR.rpc-url",
+                chain.merchantUrl(),
+                "crypto.XMR.rpc-user",
+                MoneroRegtest.LOGIN_USER,
+                "crypto.XMR.rpc-password",
+                MoneroRegtest.LOGIN_PASSWORD,
+                "crypto.XMR.confirmations",
+                "2"));
   }
 
   @AfterAll
@@ -165,6 +173,15 @@ class MoneroRegtestIT {
     Waiting.pause(Duration.ofSeconds(1));
     assertThat(server.credits(slug))
         .containsExactly(Map.entry("payment", atomic(payment.path("amount").asText())));
+  }
+
+  @Test
+  @Order(5)
+  void theWalletPasswordReachesNoLogLineAndNoAnswer() {
+    assertThat(server.logLines())
+        .isNotEmpty()
+        .noneMatch(line -> line.contains(MoneroRegtest.LOGIN_PASSWORD));
+    assertThat(server.http().get("/health").body()).doesNotContain(MoneroRegtest.LOGIN_PASSWORD);
   }
 
   private static void awaitWebhook(String path) {
