@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import mimbla.config.Settings;
 import mimbla.store.Store;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +173,7 @@ final class BitcoinRpcSource implements PaymentSource {
         });
   }
 
-  private void recordOne(org.jdbi.v3.core.Handle handle, JsonNode entry) {
+  private void recordOne(Handle handle, JsonNode entry) {
     String id = transferId(entry);
     int confirmations = entry.path("confirmations").asInt();
     if (confirmations < 0) {

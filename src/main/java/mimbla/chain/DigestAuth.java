@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -92,7 +93,7 @@ final class DigestAuth {
     Matcher matcher = PARAMETER.matcher(text);
     while (matcher.find()) {
       String value = matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
-      parameters.put(matcher.group(1).toLowerCase(java.util.Locale.ROOT), value);
+      parameters.put(matcher.group(1).toLowerCase(Locale.ROOT), value);
     }
     return parameters;
   }

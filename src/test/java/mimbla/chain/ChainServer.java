@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import mimbla.Mimbla;
 import mimbla.config.RawSettings;
 import mimbla.config.Settings;
@@ -101,7 +103,7 @@ final class ChainServer implements AutoCloseable {
   }
 
   /** Waits until the invoice's payment shows what the condition wants. */
-  JsonNode awaitPayment(String slug, String what, java.util.function.Predicate<JsonNode> wanted) {
+  JsonNode awaitPayment(String slug, String what, Predicate<JsonNode> wanted) {
     return Waiting.until(
             slug + " " + what,
             Duration.ofSeconds(60),
@@ -112,7 +114,7 @@ final class ChainServer implements AutoCloseable {
 
   List<String> historyKinds(String slug) {
     JsonNode history = merchant().get(API + "/invoice/" + slug + "/history").json().path("history");
-    List<String> kinds = new java.util.ArrayList<>();
+    List<String> kinds = new ArrayList<>();
     history.forEach(event -> kinds.add(event.path("event").asText()));
     return kinds;
   }

@@ -2,6 +2,10 @@ package mimbla.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -58,7 +62,7 @@ class DigestAuthTest {
   }
 
   static Map<String, String> fields(String header) {
-    Map<String, String> fields = new java.util.HashMap<>();
+    Map<String, String> fields = new HashMap<>();
     Matcher matcher = Pattern.compile("(\\w+)=\"?([^\",]*)\"?").matcher(header.substring(7));
     while (matcher.find()) {
       fields.put(matcher.group(1), matcher.group(2));
@@ -67,9 +71,7 @@ class DigestAuthTest {
   }
 
   static String md5(String text) throws Exception {
-    return java.util.HexFormat.of()
-        .formatHex(
-            java.security.MessageDigest.getInstance("MD5")
-                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -1,14 +1,14 @@
 package mimbla.chain;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Polling with a generous deadline; tests assert what happens, never how fast. */
 final class Waiting {
   private Waiting() {}
 
-  static <T> T until(
-      String what, Duration timeout, Supplier<T> probe, java.util.function.Predicate<T> done) {
+  static <T> T until(String what, Duration timeout, Supplier<T> probe, Predicate<T> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     T last = probe.get();
     while (!done.test(last)) {
