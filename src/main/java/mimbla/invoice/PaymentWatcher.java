@@ -1,11 +1,10 @@
 package mimbla.invoice;
 
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import mimbla.chain.Crypto;
 import mimbla.chain.Observation;
 import mimbla.chain.PaymentSource;
@@ -18,68 +17,64 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks each payment source what the watched addresses have received and applies it. Pending
  * payments are watched until settled, and settled ones for a while longer so that late and double
- * payments are credited too. Runs on its own virtual thread; {@link #wake} runs it now.
+ * payments are credited too. Each source is polled on its own virtual thread, so a node that hangs
+ * delays only its own crypto; {@link #wake} polls them all now.
  */
 public final class PaymentWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PaymentWatcher.class);
 
   private final Invoices invoices;
-  private final PaymentSources sources;
   private final Duration watchAfterSettled;
 
   /**
-   * The last failure logged per crypto, so a dead source logs once, not once per poll. Touched only
-   * by the watcher thread.
+   * The last failure logged per crypto, so a dead source logs once, not once per poll. Each key is
+   * touched only by its source's thread.
    */
-  private final Map<Crypto, String> failures = new EnumMap<>(Crypto.class);
+  private final Map<Crypto, String> failures = new ConcurrentHashMap<>();
 
-  private Ticker ticker;
+  private final List<Ticker> tickers = new ArrayList<>();
 
-  private PaymentWatcher(Invoices invoices, PaymentSources sources, Duration watchAfterSettled) {
+  private PaymentWatcher(Invoices invoices, Duration watchAfterSettled) {
     this.invoices = invoices;
-    this.sources = sources;
     this.watchAfterSettled = watchAfterSettled;
   }
 
   public static PaymentWatcher start(
       Invoices invoices, PaymentSources sources, Duration pollInterval, Duration watchAfter) {
-    PaymentWatcher watcher = new PaymentWatcher(invoices, sources, watchAfter);
-    watcher.ticker = Ticker.start("payment-watcher", pollInterval, watcher::pollOnce);
+    PaymentWatcher watcher = new PaymentWatcher(invoices, watchAfter);
+    for (PaymentSource source : sources.all()) {
+      watcher.tickers.add(
+          Ticker.start(
+              "payment-watcher-" + source.crypto(), pollInterval, () -> watcher.poll(source)));
+    }
     return watcher;
   }
 
   /** Polls now instead of at the next tick, e.g. right after a sandbox payment. */
   public void wake() {
-    ticker.wake();
+    tickers.forEach(Ticker::wake);
   }
 
-  void pollOnce() {
-    Set<Crypto> readable = EnumSet.noneOf(Crypto.class);
-    for (PaymentSource source : sources.all()) {
-      if (scanned(source)) {
-        readable.add(source.crypto());
-      }
+  /** One source's poll: its scan, then every watched payment in its crypto. */
+  void poll(PaymentSource source) {
+    Crypto crypto = source.crypto();
+    if (!scanned(source)) {
+      return;
     }
 
-    List<Payment> watched = invoices.watched(watchAfterSettled);
-    for (Payment payment : watched) {
-      if (!readable.contains(payment.crypto())) {
+    for (Payment payment : invoices.watched(watchAfterSettled)) {
+      if (payment.crypto() != crypto) {
         continue;
       }
-      sources
-          .source(payment.crypto())
-          .ifPresent(
-              source -> {
-                Observation observation;
-                try {
-                  observation = source.observe(payment.address());
-                } catch (RuntimeException e) {
-                  sourceFailed(payment.crypto(), e);
-                  return;
-                }
-                sourceWorks(payment.crypto());
-                invoices.observe(payment, observation);
-              });
+      Observation observation;
+      try {
+        observation = source.observe(payment.address());
+      } catch (RuntimeException e) {
+        sourceFailed(crypto, e);
+        return;
+      }
+      sourceWorks(crypto);
+      invoices.observe(payment, observation);
     }
   }
 
@@ -114,6 +109,6 @@ public final class PaymentWatcher implements AutoCloseable {
 
   @Override
   public void close() {
-    ticker.close();
+    tickers.forEach(Ticker::close);
   }
 }

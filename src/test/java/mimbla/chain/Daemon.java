@@ -34,7 +34,10 @@ final class Daemon implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
-      return new Daemon(name, builder.start(), log);
+      Process process = builder.start();
+      // Should the test JVM be stopped before its tests clean up, its daemons go with it.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+      return new Daemon(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.get(0), e);
     }

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -37,6 +40,8 @@ final class FakeWalletRpc implements AutoCloseable {
   record Call(String path, String method, JsonNode params, String authorization) {}
 
   private final HttpServer server;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile boolean hung;
   private final Map<String, Function<JsonNode, Answer>> methods = new ConcurrentHashMap<>();
   final List<Call> calls = new CopyOnWriteArrayList<>();
 
@@ -57,6 +62,9 @@ final class FakeWalletRpc implements AutoCloseable {
                   method,
                   request.path("params"),
                   exchange.getRequestHeaders().getFirst("Authorization")));
+          if (hung) {
+            awaitClose();
+          }
           Answer answer =
               methods
                   .getOrDefault(method, params -> Answer.error(404, -32601, "Method not found"))
@@ -67,6 +75,8 @@ final class FakeWalletRpc implements AutoCloseable {
             out.write(body);
           }
         });
+    // A hung answer holds only its own thread.
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
 
@@ -87,12 +97,27 @@ final class FakeWalletRpc implements AutoCloseable {
     return on(method, params -> answer);
   }
 
+  /** Every call hangs without an answer until the fake is closed, as a wedged daemon does. */
+  FakeWalletRpc hang() {
+    hung = true;
+    return this;
+  }
+
   List<Call> calls(String method) {
     return calls.stream().filter(call -> call.method().equals(method)).toList();
   }
 
+  private void awaitClose() {
+    try {
+      closed.await(2, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
   }
 }

@@ -3,6 +3,7 @@ package mimbla.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.Map;
 import mimbla.testing.Http;
 import mimbla.testing.Receiver;
@@ -72,6 +73,26 @@ class UnavailableSourceTest {
     assertThat(health.json().path("payments").path("BTC").path("source").asText())
         .isEqualTo("sandbox");
     assertThat(health.body()).doesNotContain(SECRET).doesNotContain("mimbla\"");
+  }
+
+  @Test
+  void aHungNodeDelaysOnlyItsOwnCrypto() {
+    FakeWalletRpc hung = FakeWalletRpc.start().hang();
+    TestServer other =
+        TestServer.start(
+            StoreKind.values()[0],
+            Map.of("crypto.LTC.source", "bitcoin-rpc", "crypto.LTC.rpc-url", hung.url()));
+    try {
+      // The LTC poll waits for an answer that does not come (up to the RPC read timeout, a
+      // minute); BTC payments are seen and paid meanwhile, within the harness's 20 s.
+      Waiting.until(
+          "the LTC poll hanging", Duration.ofSeconds(10), () -> hung.calls.size(), n -> n > 0);
+      other.paidInvoice(other.merchant, "");
+    } finally {
+      // The fake first: it lets the hung call end, so the server stops at once.
+      hung.close();
+      other.close();
+    }
   }
 
   private JsonNode ltcHealth() {
