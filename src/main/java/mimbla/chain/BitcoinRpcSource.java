@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import mimbla.config.Settings;
 import mimbla.store.Store;
 import org.jdbi.v3.core.Handle;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BitcoinRpcSource implements PaymentSource {
   private static final Logger log = LoggerFactory.getLogger(BitcoinRpcSource.class);
+
+  /** Litecoin's MWEB addresses: ltcmweb1… on mainnet, tmweb1… on the test chains. */
+  private static final Pattern MWEB = Pattern.compile("(?i)[a-z]*mweb1.*");
 
   private final Crypto crypto;
   private final Settings.Rpc settings;
@@ -79,6 +83,14 @@ final class BitcoinRpcSource implements PaymentSource {
     }
     if (address.isEmpty()) {
       throw health.failed(SourceHealth.State.UNREACHABLE, "getnewaddress returned no address");
+    }
+    if (MWEB.matcher(address).matches()) {
+      // A node started with -addresstype=mweb hands these out by default. Sends to them are not
+      // ordinary outputs of the address (and before activation never leave the payer's wallet).
+      log.warn("chain: crypto={} wallet handed out an MWEB address; set address-type", crypto);
+      throw new SourceUnavailableException(
+          crypto,
+          crypto + " payments are unavailable right now: the wallet hands out MWEB addresses");
     }
 
     String issued = address;

@@ -271,6 +271,21 @@ class BitcoinRpcSourceTest {
         .hasMessageContaining("reuses addresses");
   }
 
+  @Test
+  void anMwebAddressIsNeverHandedOut() {
+    BitcoinRpcSource source = source();
+    synced().on("getnewaddress", Answer.result("\"tmweb1qq0000000000000000000000000000\""));
+
+    assertThatThrownBy(() -> source.newAddress("inv1"))
+        .isInstanceOf(SourceUnavailableException.class)
+        .hasMessageContaining("MWEB");
+    long issued =
+        store.read(
+            handle ->
+                handle.createQuery("SELECT COUNT(*) FROM chain_address").mapTo(Long.class).one());
+    assertThat(issued).isZero();
+  }
+
   static String basic(String pair) {
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
   }
