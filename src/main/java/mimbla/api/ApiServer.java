@@ -71,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
             parts.rates(),
             parts.publicBase());
     SandboxApi sandbox = new SandboxApi(parts.sandbox(), parts.watcher());
+    ChainNotifyApi chainNotify = new ChainNotifyApi(parts.sources(), parts.watcher());
     DeliveriesApi deliveries =
         new DeliveriesApi(parts.invoices(), parts.deliveries(), parts.webhookClient());
 
@@ -94,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
               deliveries.register(config.routes);
               parts.metrics().ifPresent(metrics -> serveMetrics(config.routes, metrics));
               sandbox.register(config.routes);
+              chainNotify.register(config.routes);
               registerErrors(config.routes);
             });
     javalin.start();

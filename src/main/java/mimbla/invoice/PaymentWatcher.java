@@ -1,8 +1,7 @@
 package mimbla.invoice;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import mimbla.chain.Crypto;
@@ -32,7 +31,7 @@ public final class PaymentWatcher implements AutoCloseable {
    */
   private final Map<Crypto, String> failures = new ConcurrentHashMap<>();
 
-  private final List<Ticker> tickers = new ArrayList<>();
+  private final Map<Crypto, Ticker> tickers = new EnumMap<>(Crypto.class);
 
   private PaymentWatcher(Invoices invoices, Duration watchAfterSettled) {
     this.invoices = invoices;
@@ -43,7 +42,8 @@ public final class PaymentWatcher implements AutoCloseable {
       Invoices invoices, PaymentSources sources, Duration pollInterval, Duration watchAfter) {
     PaymentWatcher watcher = new PaymentWatcher(invoices, watchAfter);
     for (PaymentSource source : sources.all()) {
-      watcher.tickers.add(
+      watcher.tickers.put(
+          source.crypto(),
           Ticker.start(
               "payment-watcher-" + source.crypto(), pollInterval, () -> watcher.poll(source)));
     }
@@ -52,7 +52,15 @@ public final class PaymentWatcher implements AutoCloseable {
 
   /** Polls now instead of at the next tick, e.g. right after a sandbox payment. */
   public void wake() {
-    tickers.forEach(Ticker::wake);
+    tickers.values().forEach(Ticker::wake);
+  }
+
+  /** Polls one crypto's source now, e.g. when its node says a transaction or block arrived. */
+  public void wake(Crypto crypto) {
+    Ticker ticker = tickers.get(crypto);
+    if (ticker != null) {
+      ticker.wake();
+    }
   }
 
   /** One source's poll: its scan, then every watched payment in its crypto. */
@@ -109,6 +117,6 @@ public final class PaymentWatcher implements AutoCloseable {
 
   @Override
   public void close() {
-    tickers.forEach(Ticker::close);
+    tickers.values().forEach(Ticker::close);
   }
 }

@@ -59,6 +59,17 @@ final class ChainServer implements AutoCloseable {
     mimbla = Mimbla.start(Settings.from(raw), clock);
   }
 
+  /** Stops the server and starts it again with some settings changed, on the same database. */
+  void restartWith(Map<String, String> changes) {
+    stop();
+    settings.putAll(changes);
+    start();
+  }
+
+  int port() {
+    return mimbla.port();
+  }
+
   /** Stops the server, as an operator would, keeping its database. */
   void stop() {
     mimbla.close();

@@ -79,10 +79,22 @@ final class LitecoinRegtest implements AutoCloseable {
             "rpcuser=" + USER,
             "rpcpassword=" + password,
             "vbparams=mweb:9999999998:9999999999",
+            // Tells the server under test, once a test has written its URL (see notifyTo).
+            "walletnotify=/bin/sh " + folder.resolve("notify.sh") + " %s",
+            "blocknotify=/bin/sh " + folder.resolve("notify.sh") + " %s",
+            "");
+    String notify =
+        String.join(
+            "\n",
+            "#!/bin/sh",
+            "url_file='" + folder.resolve("notify-url") + "'",
+            "[ -f \"$url_file\" ] || exit 0",
+            "curl -s -m 5 -X POST \"$(cat \"$url_file\")\" >/dev/null 2>&1",
             "");
     try {
       Files.createDirectories(folder.resolve("data"));
       Files.writeString(folder.resolve("litecoin.conf"), config);
+      Files.writeString(folder.resolve("notify.sh"), notify);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -158,6 +170,18 @@ final class LitecoinRegtest implements AutoCloseable {
   void restart() {
     launch();
     call("", "loadwallet", "payer");
+  }
+
+  /**
+   * From now on the daemon's walletnotify and blocknotify POST to this URL, as an operator's {@code
+   * walletnotify=curl …} line would.
+   */
+  void notifyTo(String url) {
+    try {
+      Files.writeString(folder.resolve("notify-url"), url);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   long pid() {

@@ -288,6 +288,22 @@ class LitecoinRegtestIT {
     assertThat(server.http().get("/").body()).doesNotContain(PASSWORD);
   }
 
+  @Test
+  @Order(9)
+  void theNodesWalletnotifyAndBlocknotifyBringTheScanForward() {
+    // Polling once an hour: only the node's notifications can move this payment along in time.
+    server.restartWith(Map.of("payments.poll-interval", "1h"));
+    chain.notifyTo("http://127.0.0.1:" + server.port() + "/api/v1/chains/LTC/notify");
+    String slug = server.invoice("LTC", "");
+    JsonNode payment = server.requestPayment(slug);
+
+    chain.pay(payment.path("address").asText(), payment.path("amount").asText());
+    server.awaitPayment(
+        slug, "seen", p -> p.path("received").asText().equals(payment.path("amount").asText()));
+    chain.mine(2);
+    server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
+  }
+
   /** Waits for the notification to this path; others (of earlier tests) may come first. */
   private static void awaitWebhook(String path) {
     long deadline = System.nanoTime() + WEBHOOK_WAIT.toNanos();
