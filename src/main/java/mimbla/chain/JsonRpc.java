@@ -67,20 +67,20 @@ final class JsonRpc {
   JsonNode call(String path, String method, Object params) {
     byte[] request = requestBody(method, params);
     try {
-      Exchange first = post(path, request, Optional.empty());
-      if (first.status() == 401 && dialect == Dialect.MONERO && !rpc.user().isEmpty()) {
+      Exchange exchange = post(path, request, Optional.empty());
+      if (exchange.status() == 401 && dialect == Dialect.MONERO && !rpc.user().isEmpty()) {
         Optional<String> digest =
             DigestAuth.authorization(
-                first.challenges(), "POST", first.uri(), rpc.user(), rpc.password());
+                exchange.challenges(), "POST", exchange.uri(), rpc.user(), rpc.password());
         if (digest.isPresent()) {
-          first = post(path, request, digest);
+          exchange = post(path, request, digest);
         }
       }
-      if (first.status() == 401 || first.status() == 403) {
+      if (exchange.status() == 401 || exchange.status() == 403) {
         throw new RpcFailure(
-            RpcFailure.Kind.UNREACHABLE, first.status(), where + " refused the RPC credentials");
+            RpcFailure.Kind.UNREACHABLE, exchange.status(), where + " refused the RPC credentials");
       }
-      return result(method, first.status(), first.body());
+      return result(method, exchange.status(), exchange.body());
     } catch (IOException e) {
       throw new RpcFailure(
           RpcFailure.Kind.UNREACHABLE,
