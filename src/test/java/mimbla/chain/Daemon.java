@@ -27,7 +27,7 @@ final class Daemon implements AutoCloseable {
   }
 
   static Daemon start(String name, Path folder, List<String> command) {
-    Path log = folder.resolve(name + ".log");
+    Path log = folder.resolve(name + ".stdout.log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(folder.toFile())

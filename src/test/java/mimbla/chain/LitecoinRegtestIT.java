@@ -69,6 +69,7 @@ class LitecoinRegtestIT {
     if (receiver != null) {
       receiver.close();
     }
+    TestFolders.keepLogsAndDelete(folder, "LitecoinRegtestIT");
   }
 
   @Test

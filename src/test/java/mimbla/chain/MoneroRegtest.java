@@ -191,6 +191,33 @@ final class MoneroRegtest implements AutoCloseable {
         Map.of("amount_of_blocks", blocks, "wallet_address", payerAddress));
   }
 
+  /**
+   * Mines one block at a time until the payer's transaction has this many confirmations. A block
+   * mined right after a transfer may be built from a template without it, so counting blocks alone
+   * would leave a test waiting for a confirmation that never comes.
+   */
+  void confirm(String txid, int confirmations) {
+    for (int mined = 0; confirmationsOf(txid) < confirmations; mined++) {
+      if (mined > confirmations + 5) {
+        throw new AssertionError("transaction " + txid + " not mined after " + mined + " blocks");
+      }
+      mine(1);
+    }
+  }
+
+  private long confirmationsOf(String txid) {
+    payer.rpc().call("/json_rpc", "refresh", Map.of());
+    long height = payer.rpc().call("/json_rpc", "get_height", Map.of()).path("height").asLong();
+    long block =
+        payer
+            .rpc()
+            .call("/json_rpc", "get_transfer_by_txid", Map.of("txid", txid))
+            .path("transfer")
+            .path("height")
+            .asLong();
+    return block == 0 ? 0 : height - block;
+  }
+
   /** Sends from the payer wallet; returns the transaction id. */
   String pay(String address, String amount) {
     long atomic = Crypto.XMR.atomic(new BigDecimal(amount)).orElseThrow();

@@ -29,13 +29,14 @@ class MoneroRegtestIT {
   static final String API = ChainServer.API;
   static final Duration WEBHOOK_WAIT = Duration.ofSeconds(30);
 
+  static Path folder;
   static MoneroRegtest chain;
   static ChainServer server;
   static Receiver receiver;
 
   @BeforeAll
   static void startChainAndServer() throws Exception {
-    Path folder = Files.createTempDirectory("mimbla-xmr-");
+    folder = Files.createTempDirectory("mimbla-xmr-");
     chain = MoneroRegtest.start(folder.resolve("chain"));
     receiver = Receiver.start();
     server =
@@ -67,6 +68,7 @@ class MoneroRegtestIT {
     if (receiver != null) {
       receiver.close();
     }
+    TestFolders.keepLogsAndDelete(folder, "MoneroRegtestIT");
   }
 
   @Test
@@ -80,7 +82,7 @@ class MoneroRegtestIT {
     // Mainnet prefixes on regtest: subaddresses start with 8, and each invoice has its own.
     assertThat(address).startsWith("8").isNotEqualTo(otherPayment.path("address").asText());
 
-    chain.pay(address, payment.path("amount").asText());
+    String txid = chain.pay(address, payment.path("amount").asText());
     JsonNode seen =
         server.awaitPayment(
             slug,
@@ -89,12 +91,12 @@ class MoneroRegtestIT {
     assertThat(seen.path("status").asText()).isEqualTo("pending");
     assertThat(seen.path("confirmations").asInt()).isZero();
 
-    chain.mine(1);
+    chain.confirm(txid, 1);
     JsonNode oneBlock =
         server.awaitPayment(slug, "one confirmation", p -> p.path("confirmations").asInt() == 1);
     assertThat(oneBlock.path("status").asText()).isEqualTo("pending");
 
-    chain.mine(1);
+    chain.confirm(txid, 2);
     server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
     awaitWebhook("/paid/xmr-1");
     assertThat(server.credits(slug))
@@ -113,14 +115,12 @@ class MoneroRegtestIT {
     BigDecimal amount = new BigDecimal(payment.path("amount").asText());
     BigDecimal part = amount.divide(BigDecimal.valueOf(4), 12, RoundingMode.DOWN);
 
-    chain.pay(address, part.toPlainString());
-    chain.mine(2);
+    chain.confirm(chain.pay(address, part.toPlainString()), 2);
     server.awaitPayment(slug, "partial confirmed", p -> p.path("confirmations").asInt() >= 2);
     assertThat(server.credits(slug))
         .containsExactly(Map.entry("partial_payment", atomic(part.toPlainString())));
 
-    chain.pay(address, amount.subtract(part).toPlainString());
-    chain.mine(2);
+    chain.confirm(chain.pay(address, amount.subtract(part).toPlainString()), 2);
     server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
     assertThat(server.credits(slug).values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(atomic(amount.toPlainString()));
@@ -131,7 +131,7 @@ class MoneroRegtestIT {
   void aWalletStoppedMidRunIsShownAndRefusedAndCaughtUpWithWhenItReturns() {
     String slug = server.invoice("XMR", "");
     JsonNode payment = server.requestPayment(slug);
-    chain.pay(payment.path("address").asText(), payment.path("amount").asText());
+    String txid = chain.pay(payment.path("address").asText(), payment.path("amount").asText());
     server.awaitPayment(
         slug, "seen", p -> p.path("received").asText().equals(payment.path("amount").asText()));
 
@@ -148,7 +148,7 @@ class MoneroRegtestIT {
     assertThat(answer.json().path("error").asText()).isEqualTo("payment.source_unavailable");
 
     // Blocks mined while the server cannot see them are read when the wallet returns.
-    chain.mine(2);
+    chain.confirm(txid, 2);
     chain.restartMerchantWallet();
     server.awaitPayment(
         slug, "paid after the wallet returned", p -> p.path("status").asText().equals("paid"));
@@ -161,12 +161,12 @@ class MoneroRegtestIT {
   void aServerRestartedBetweenPaymentAndConfirmationCountsThePaymentOnce() {
     String slug = server.invoice("XMR", "");
     JsonNode payment = server.requestPayment(slug);
-    chain.pay(payment.path("address").asText(), payment.path("amount").asText());
+    String txid = chain.pay(payment.path("address").asText(), payment.path("amount").asText());
     server.awaitPayment(
         slug, "seen", p -> p.path("received").asText().equals(payment.path("amount").asText()));
 
     server.stop();
-    chain.mine(3);
+    chain.confirm(txid, 3);
     server.start();
 
     server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
