@@ -93,22 +93,7 @@ final class BitcoinRpcSource implements PaymentSource {
           crypto + " payments are unavailable right now: the wallet hands out MWEB addresses");
     }
 
-    String issued = address;
-    try {
-      store.useTransaction(
-          handle ->
-              ChainRepository.insertAddress(
-                  handle, crypto, issued, Optional.empty(), label, clock.instant()));
-    } catch (RuntimeException e) {
-      if (!store.isUniqueViolation(e)) {
-        throw e;
-      }
-      // Two payments on one address could not be told apart. A wallet does this only when it
-      // is shared or restored from an old backup: refuse rather than mix payments.
-      log.warn("chain: crypto={} wallet handed out address {} a second time", crypto, issued);
-      throw new SourceUnavailableException(
-          crypto, crypto + " payments are unavailable right now: the wallet reuses addresses");
-    }
+    ChainRepository.issue(store, crypto, address, Optional.empty(), label, clock.instant());
     health.ok();
     return address;
   }

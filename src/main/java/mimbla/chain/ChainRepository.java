@@ -7,17 +7,49 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import mimbla.store.Store;
 import mimbla.store.Timestamps;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The SQL of the chain sources: issued addresses, transfers read from wallets, scan cursors. */
 final class ChainRepository {
+  private static final Logger log = LoggerFactory.getLogger(ChainRepository.class);
+
   private ChainRepository() {}
 
   /** One incoming transfer as a wallet reported it. */
   record Seen(String transferId, String address, long amountAtomic, int confirmations) {}
 
-  static void insertAddress(
+  /**
+   * Records an address a wallet handed out for a payment. Two payments on one address could not be
+   * told apart, and a wallet hands one out twice only when it is shared with another server or
+   * restored from an old backup: that is refused, not mixed.
+   *
+   * @throws SourceUnavailableException when the address was handed out before
+   */
+  static void issue(
+      Store store,
+      Crypto crypto,
+      String address,
+      Optional<Long> walletIndex,
+      String label,
+      Instant now) {
+    try {
+      store.useTransaction(
+          handle -> insertAddress(handle, crypto, address, walletIndex, label, now));
+    } catch (RuntimeException e) {
+      if (!store.isUniqueViolation(e)) {
+        throw e;
+      }
+      log.warn("chain: crypto={} wallet handed out address {} a second time", crypto, address);
+      throw new SourceUnavailableException(
+          crypto, crypto + " payments are unavailable right now: the wallet reuses addresses");
+    }
+  }
+
+  private static void insertAddress(
       Handle handle,
       Crypto crypto,
       String address,

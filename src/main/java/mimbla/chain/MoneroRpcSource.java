@@ -70,10 +70,7 @@ final class MoneroRpcSource implements PaymentSource {
       throw health.failed(SourceHealth.State.UNREACHABLE, "create_address returned no subaddress");
     }
 
-    store.useTransaction(
-        handle ->
-            ChainRepository.insertAddress(
-                handle, Crypto.XMR, address, Optional.of(index), label, clock.instant()));
+    ChainRepository.issue(store, Crypto.XMR, address, Optional.of(index), label, clock.instant());
     health.ok();
     return address;
   }
@@ -103,7 +100,7 @@ final class MoneroRpcSource implements PaymentSource {
     // The wallet's height is the next block's: the tip has height - 1. Blocks above the cursor
     // hold every transfer that may still lack confirmations.
     long cursor = Math.max(0, height - 1 - requiredConfirmations - 1);
-    store.useTransaction(handle -> record(handle, incoming, Math.max(cursor, 0)));
+    store.useTransaction(handle -> record(handle, incoming, cursor));
     health.ok();
   }
 

@@ -121,6 +121,17 @@ class MoneroRpcSourceTest {
   }
 
   @Test
+  void aSubaddressHandedOutTwiceIsRefusedNotMixed() {
+    MoneroRpcSource source = source(StoreKind.values()[0], 0);
+    rpc.on("create_address", Answer.result("{\"address\":\"8same\",\"address_index\":4}"));
+    source.newAddress("inv1");
+
+    assertThatThrownBy(() -> source.newAddress("inv2"))
+        .isInstanceOf(SourceUnavailableException.class)
+        .hasMessageContaining("reuses addresses");
+  }
+
+  @Test
   void anAnswerWithoutASubaddressHandsOutNothing() {
     MoneroRpcSource source = source(StoreKind.values()[0], 0);
     rpc.on("create_address", Answer.result("{\"address\":\"\"}"));
