@@ -1,7 +1,6 @@
 package mimbla.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -178,16 +177,25 @@ final class BitcoinRpcSource implements PaymentSource {
       ChainRepository.forget(handle, crypto, id);
       return;
     }
-    BigDecimal amount = entry.path("amount").decimalValue();
-    long atomic =
-        crypto
-            .atomic(amount)
-            .orElseThrow(() -> new IllegalStateException("amount " + amount + " is not " + crypto));
+    Optional<Long> atomic = atomic(entry.path("amount"));
+    if (atomic.isEmpty() || entry.path("txid").asText().isEmpty()) {
+      // Not what a node answers; skipped rather than letting one entry stop every scan after it.
+      log.debug("chain: crypto={} transfer={} skipped, malformed: {}", crypto, id, entry);
+      return;
+    }
     ChainRepository.upsert(
         handle,
         crypto,
-        new ChainRepository.Seen(id, entry.path("address").asText(), atomic, confirmations),
+        new ChainRepository.Seen(id, entry.path("address").asText(), atomic.get(), confirmations),
         clock.instant());
+  }
+
+  /** A received amount in atomic units: a JSON number above zero with the coin's decimals. */
+  private Optional<Long> atomic(JsonNode amount) {
+    if (!amount.isNumber() || amount.decimalValue().signum() <= 0) {
+      return Optional.empty();
+    }
+    return crypto.atomic(amount.decimalValue());
   }
 
   private static List<JsonNode> received(JsonNode entries) {

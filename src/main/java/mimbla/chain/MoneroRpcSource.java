@@ -12,6 +12,8 @@ import java.util.Set;
 import mimbla.config.Settings;
 import mimbla.store.Store;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Payments through {@code monero-wallet-rpc}: one subaddress per payment ({@code create_address}
@@ -21,6 +23,8 @@ import org.jdbi.v3.core.Handle;
  * again until it has them. Amounts arrive in piconero, the atomic unit.
  */
 final class MoneroRpcSource implements PaymentSource {
+  private static final Logger log = LoggerFactory.getLogger(MoneroRpcSource.class);
+
   private static final String PATH = "/json_rpc";
 
   private final Settings.Rpc settings;
@@ -128,7 +132,16 @@ final class MoneroRpcSource implements PaymentSource {
           || entry.path("subaddr_index").path("major").asInt() != settings.account()) {
         continue;
       }
-      long atomic = entry.path("amount").bigIntegerValue().longValueExact();
+      JsonNode amount = entry.path("amount");
+      if (!amount.canConvertToExactIntegral()
+          || !amount.canConvertToLong()
+          || amount.longValue() <= 0
+          || entry.path("txid").asText().isEmpty()) {
+        // Not what a wallet answers; skipped rather than letting one entry stop every scan.
+        log.debug("chain: crypto=XMR transfer skipped, malformed: {}", entry);
+        continue;
+      }
+      long atomic = amount.longValue();
       int confirmations = (int) Math.min(Integer.MAX_VALUE, entry.path("confirmations").asLong(0));
       String id = entry.path("txid").asText() + ":" + minor;
       ChainRepository.upsert(

@@ -144,6 +144,36 @@ class BitcoinRpcSourceTest {
   }
 
   @Test
+  void malformedEntriesAreSkippedAndTheScanGoesOn() {
+    BitcoinRpcSource source = source();
+    synced();
+    source.newAddress("inv1");
+    rpc.on(
+        "listsinceblock",
+        Answer.result(
+            "{\"transactions\":["
+                + receive(ADDRESS, "\"1.5\"", 1, 0)
+                + ","
+                + receive(ADDRESS, "-2", 1, 1)
+                + ","
+                + receive(ADDRESS, "0.000000001", 1, 2)
+                + ","
+                + receive(ADDRESS, "1e30", 1, 3)
+                + ","
+                + receive(ADDRESS, "{}", 1, 4)
+                + ","
+                + receive(ADDRESS, "0.25", 1, 5).replace("\"txid\":\"t1\"", "\"txid\":\"\"")
+                + ","
+                + receive(ADDRESS, "0.5", 1, 6)
+                + "],\"removed\":[],\"lastblock\":\"b1\"}"));
+
+    source.scan();
+
+    assertThat(source.observe(ADDRESS).transfers())
+        .containsExactly(new Transfer("t1:6", 50_000_000L, 1));
+  }
+
+  @Test
   void aCursorTheNodeNoLongerKnowsStartsTheScanOver() {
     BitcoinRpcSource source = source();
     synced();

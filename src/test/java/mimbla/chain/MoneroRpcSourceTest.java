@@ -108,6 +108,33 @@ class MoneroRpcSourceTest {
   }
 
   @Test
+  void malformedTransfersAreSkippedAndTheScanGoesOn() {
+    MoneroRpcSource source = source(StoreKind.values()[0], 0);
+    subaddresses();
+    rpc.on("refresh", Answer.result("{}")).on("get_height", Answer.result("{\"height\":50}"));
+    String good = transfer("g", 42, 0, 1, 1);
+    rpc.on(
+        "get_transfers",
+        Answer.result(
+            "{\"in\":["
+                + good.replace("42", "\"42\"").replace("\"g\"", "\"s\"")
+                + ","
+                + good.replace("42", "-42").replace("\"g\"", "\"n\"")
+                + ","
+                + good.replace("42", "1.5").replace("\"g\"", "\"f\"")
+                + ","
+                + good.replace("42", "99999999999999999999999").replace("\"g\"", "\"b\"")
+                + ","
+                + good
+                + "]}"));
+    source.newAddress("inv1");
+
+    source.scan();
+
+    assertThat(source.observe("8sub1").transfers()).containsExactly(new Transfer("g:1", 42, 1));
+  }
+
+  @Test
   void aWalletWithoutAnOpenWalletFileIsUnavailable() {
     MoneroRpcSource source = source(StoreKind.values()[0], 0);
     rpc.on("create_address", Answer.error(200, -13, "No wallet file"));
