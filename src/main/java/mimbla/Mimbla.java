@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import mimbla.api.ApiServer;
 import mimbla.business.Businesses;
+import mimbla.chain.ChainSources;
 import mimbla.chain.Crypto;
 import mimbla.chain.PaymentSource;
 import mimbla.chain.PaymentSources;
@@ -183,6 +184,14 @@ public final class Mimbla implements AutoCloseable {
             });
 
     List<PaymentSource> sources = new ArrayList<>();
+    settings
+        .crypto()
+        .forEach(
+            (crypto, each) -> {
+              if (each.rpc().isPresent()) {
+                sources.add(ChainSources.create(crypto, each, store, clock));
+              }
+            });
     if (!sandboxed.isEmpty()) {
       Sandbox play = new Sandbox(store, clock, sandboxed);
       sandbox = Optional.of(play);

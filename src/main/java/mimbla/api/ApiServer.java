@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import mimbla.business.Businesses;
+import mimbla.chain.PaymentSource;
 import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
 import mimbla.chain.SandboxException;
+import mimbla.chain.SourceHealth;
+import mimbla.chain.SourceUnavailableException;
 import mimbla.invoice.InvoiceException;
 import mimbla.invoice.Invoices;
 import mimbla.invoice.PaymentWatcher;
@@ -84,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
     SandboxApi sandbox = new SandboxApi(parts.sandbox(), parts.watcher());
     SdkApi sdk =
         new SdkApi(parts.businesses(), parts.invoices(), parts.sources(), parts.rates(), merchant);
+    ChainNotifyApi chainNotify = new ChainNotifyApi(parts.sources(), parts.watcher());
     DeliveriesApi deliveries =
         new DeliveriesApi(parts.invoices(), parts.deliveries(), parts.webhookClient());
 
@@ -109,6 +113,7 @@ public final class ApiServer implements AutoCloseable {
               parts.metrics().ifPresent(metrics -> serveMetrics(config.routes, metrics));
               sandbox.register(config.routes);
               moreRoutes.accept(config.routes);
+              chainNotify.register(config.routes);
               registerErrors(config.routes);
             });
     javalin.start();
@@ -190,15 +195,30 @@ public final class ApiServer implements AutoCloseable {
     }
     rates.put("fresh", ratesFresh);
 
+    Map<String, Object> payments = new LinkedHashMap<>();
+    boolean sourcesUsable = true;
+    for (PaymentSource source : parts.sources().all()) {
+      SourceHealth sourceHealth = source.health();
+      sourcesUsable &= sourceHealth.usable();
+      Map<String, Object> shown = new LinkedHashMap<>();
+      shown.put("source", source.kind());
+      shown.put("state", sourceHealth.state().wire());
+      sourceHealth.problem().ifPresent(problem -> shown.put("problem", problem));
+      payments.put(source.crypto().name(), shown);
+    }
+
     Map<String, Object> tor = new LinkedHashMap<>();
     tor.put("mode", parts.torMode().toString());
     parts.tor().ifPresent(link -> tor.putAll(link.health()));
     boolean torReady = parts.tor().map(Tor::ready).orElse(true);
 
+    // A dead daemon or Tor degrades the server but does not fail the check: the other cryptos,
+    // every invoice already issued, and clearnet webhooks keep working.
     Map<String, Object> health = new LinkedHashMap<>();
-    health.put("status", database && ratesFresh && torReady ? "ok" : "degraded");
+    health.put("status", database && ratesFresh && sourcesUsable && torReady ? "ok" : "degraded");
     health.put("database", database ? "ok" : "unreachable");
     health.put("rates", rates);
+    health.put("payments", payments);
     health.put("tor", tor);
     ctx.status(database ? 200 : 503).json(health);
   }
@@ -209,6 +229,10 @@ public final class ApiServer implements AutoCloseable {
     routes.exception(
         RatesUnavailableException.class,
         (e, ctx) -> answer(ctx, ApiError.problem(503, e.code(), e.getMessage())));
+    routes.exception(
+        SourceUnavailableException.class,
+        (e, ctx) ->
+            answer(ctx, ApiError.problem(503, "payment.source_unavailable", e.getMessage())));
     routes.exception(
         SandboxException.class,
         (e, ctx) ->

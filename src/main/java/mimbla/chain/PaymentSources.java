@@ -22,6 +22,11 @@ public final class PaymentSources {
     return List.copyOf(sources.keySet());
   }
 
+  /** Every source, one per offered crypto, in the canonical order. */
+  public List<PaymentSource> all() {
+    return List.copyOf(sources.values());
+  }
+
   public boolean offers(Crypto crypto) {
     return sources.containsKey(crypto);
   }

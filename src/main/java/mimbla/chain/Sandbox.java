@@ -166,6 +166,11 @@ public final class Sandbox {
     }
 
     @Override
+    public String kind() {
+      return "sandbox";
+    }
+
+    @Override
     public String newAddress(String label) {
       String address = newAddressText(crypto);
       store.useTransaction(

@@ -48,8 +48,35 @@ public record Settings(
     }
   }
 
-  /** One crypto's payment source and the confirmations a payment needs. */
-  public record CryptoSettings(String source, int confirmations) {}
+  /**
+   * One crypto's payment source, the confirmations a payment needs, and for a chain source how to
+   * reach its wallet.
+   */
+  public record CryptoSettings(String source, int confirmations, Optional<Rpc> rpc) {
+    public CryptoSettings(String source, int confirmations) {
+      this(source, confirmations, Optional.empty());
+    }
+  }
+
+  /**
+   * A daemon's or wallet's JSON-RPC endpoint: its URL, HTTP credentials or a cookie file, the
+   * wallet to use (Bitcoin Core family), the address type to ask for (empty: the wallet's default)
+   * and the account (Monero). Only host and port are ever shown.
+   */
+  public record Rpc(
+      URI url,
+      String user,
+      String password,
+      Optional<Path> cookieFile,
+      String wallet,
+      String addressType,
+      int account) {
+
+    @Override
+    public String toString() {
+      return url.getHost() + ":" + url.getPort();
+    }
+  }
 
   /** Where fiat prices come from and how fresh they must be. */
   public record Rates(

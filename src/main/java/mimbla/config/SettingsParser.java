@@ -31,7 +31,13 @@ import mimbla.rates.Fiat;
  * Turns text values into a {@link Settings}, one setting at a time, failing on the first bad one.
  */
 final class SettingsParser {
-  static final Set<String> SOURCES = Set.of("sandbox");
+  static final String BITCOIN_RPC = "bitcoin-rpc";
+  static final String MONERO_RPC = "monero-rpc";
+
+  /** What getnewaddress accepts; MWEB addresses are left out on purpose (see the README). */
+  static final Set<String> ADDRESS_TYPES = Set.of("legacy", "p2sh-segwit", "bech32", "bech32m");
+
+  static final Set<String> SOURCES = Set.of("sandbox", BITCOIN_RPC, MONERO_RPC);
   static final Set<String> RATE_PROVIDERS = Set.of("fixed", "coingecko");
 
   private static final Pattern HOST_PORT =
@@ -214,9 +220,78 @@ final class SettingsParser {
       throw SettingException.bad(
           source,
           "the sandbox source pays invoices with play money, so it needs sandbox.enabled = true;"
-              + " real chain sources are not available in this version");
+              + " for real payments use "
+              + (crypto == Crypto.XMR ? MONERO_RPC : BITCOIN_RPC));
     }
-    return new CryptoSettings(source.text(), integer(prefix + "confirmations", 0, 1000));
+    if (source.text().equals(BITCOIN_RPC) && crypto == Crypto.XMR) {
+      throw SettingException.bad(source, "monero-rpc or sandbox: XMR has no Bitcoin-style wallet");
+    }
+    if (source.text().equals(MONERO_RPC) && crypto != Crypto.XMR) {
+      throw SettingException.bad(source, "bitcoin-rpc or sandbox: monero-rpc serves XMR only");
+    }
+
+    int confirmations = integer(prefix + "confirmations", 0, 1000);
+    Optional<Settings.Rpc> rpc =
+        source.text().equals("sandbox") ? Optional.empty() : Optional.of(rpc(crypto, prefix));
+    return new CryptoSettings(source.text(), confirmations, rpc);
+  }
+
+  private Settings.Rpc rpc(Crypto crypto, String prefix) {
+    Value url = raw.value(prefix + "rpc-url");
+    URI uri = rpcUrl(url);
+    String user = raw.value(prefix + "rpc-user").text();
+    String password = raw.value(prefix + "rpc-password").text();
+
+    if (crypto == Crypto.XMR) {
+      int account = integer(prefix + "account", 0, Integer.MAX_VALUE);
+      return new Settings.Rpc(uri, user, password, Optional.empty(), "", "", account);
+    }
+
+    Optional<Path> cookie =
+        raw.optional(prefix + "rpc-cookie-file").map(value -> pathOf(value, value.text()));
+    if (cookie.isPresent() && !(user.isEmpty() && password.isEmpty())) {
+      throw SettingException.bad(
+          raw.value(prefix + "rpc-cookie-file"),
+          "either a cookie file or " + prefix + "rpc-user and rpc-password, not both");
+    }
+    Value addressType = raw.value(prefix + "address-type");
+    if (!addressType.text().isEmpty() && !ADDRESS_TYPES.contains(addressType.text())) {
+      throw SettingException.bad(
+          addressType,
+          "empty (the wallet's default) or one of "
+              + ADDRESS_TYPES
+              + "; MWEB addresses are never handed out");
+    }
+    return new Settings.Rpc(
+        uri, user, password, cookie, raw.value(prefix + "wallet").text(), addressType.text(), 0);
+  }
+
+  private static URI rpcUrl(Value value) {
+    if (value.text().contains("@")) {
+      // The value is not echoed: it would put the password in the error message.
+      throw new SettingException(
+          "Bad setting %s (%s): a URL without user name or password (the value is not shown);"
+                  .formatted(value.key(), value.origin())
+              + " put credentials in the rpc-user and rpc-password settings");
+    }
+    try {
+      URI uri = new URI(value.text());
+      boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+      if (http
+          && uri.getHost() != null
+          && uri.getPort() > 0
+          && uri.getRawUserInfo() == null
+          && uri.getRawQuery() == null
+          && uri.getRawFragment() == null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Reported below.
+    }
+    throw SettingException.bad(
+        value,
+        "an http:// URL with host and port, such as http://127.0.0.1:8332, credentials in the"
+            + " rpc-user and rpc-password settings");
   }
 
   private Settings.Rates rates(List<Crypto> cryptos) {

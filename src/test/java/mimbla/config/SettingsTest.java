@@ -228,6 +228,74 @@ class SettingsTest {
     }
   }
 
+  /** LTC and XMR on real chains, BTC and BCH left out: a server without the sandbox. */
+  static RawSettings onChains() {
+    return RawSettings.defaults()
+        .with("cryptos", "LTC,XMR", "test")
+        .with("crypto.LTC.source", "bitcoin-rpc", "test")
+        .with("crypto.LTC.rpc-url", "http://127.0.0.1:9332", "test")
+        .with("crypto.LTC.rpc-user", "mimbla", "test")
+        .with("crypto.LTC.rpc-password", "hunter2", "test")
+        .with("crypto.LTC.wallet", "shop", "test")
+        .with("crypto.XMR.source", "monero-rpc", "test")
+        .with("crypto.XMR.rpc-url", "http://127.0.0.1:18083", "test");
+  }
+
+  @Test
+  void chainSourcesNeedNoSandboxAndKeepTheirPasswordOutOfToString() {
+    Settings settings = Settings.from(onChains());
+
+    Settings.Rpc ltc = settings.crypto().get(Crypto.LTC).rpc().orElseThrow();
+    assertThat(ltc.url()).hasToString("http://127.0.0.1:9332");
+    assertThat(ltc.wallet()).isEqualTo("shop");
+    assertThat(ltc.password()).isEqualTo("hunter2");
+    assertThat(settings.crypto().get(Crypto.XMR).rpc().orElseThrow().account()).isZero();
+    assertThat(settings.sandbox()).isFalse();
+    assertThat(settings.toString()).doesNotContain("hunter2").contains("127.0.0.1:9332");
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "crypto.LTC.rpc-url | '' | an http:// URL with host and port",
+        "crypto.LTC.rpc-url | 127.0.0.1:9332 | an http:// URL with host and port",
+        "crypto.LTC.rpc-url | ftp://127.0.0.1:9332 | an http:// URL with host and port",
+        "crypto.LTC.rpc-url | http://127.0.0.1 | an http:// URL with host and port",
+        "crypto.LTC.rpc-url | http://127.0.0.1:9332/?wallet=shop | an http:// URL with host",
+        "crypto.LTC.address-type | mweb | MWEB addresses are never handed out",
+        "crypto.LTC.address-type | BECH32 | one of",
+        "crypto.LTC.rpc-cookie-file | /var/lib/litecoind/.cookie | not both",
+        "crypto.XMR.source | bitcoin-rpc | monero-rpc or sandbox",
+        "crypto.LTC.source | monero-rpc | bitcoin-rpc or sandbox",
+        "crypto.XMR.account | -1 | a whole number from 0",
+        "crypto.XMR.rpc-url | http://localhost | an http:// URL with host and port",
+      })
+  void aBadChainSettingStopsStartUpNamingIt(String key, String value, String expected) {
+    RawSettings raw = onChains().with(key, value, "the test");
+
+    assertThatThrownBy(() -> Settings.from(raw))
+        .isInstanceOf(SettingException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining("\"" + value + "\"")
+        .hasMessageContaining(expected)
+        .message()
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void anRpcUrlWithCredentialsIsRefusedWithoutEchoingThem() {
+    RawSettings raw =
+        onChains().with("crypto.LTC.rpc-url", "http://mimbla:s3cret@127.0.0.1:9332", "the test");
+
+    assertThatThrownBy(() -> Settings.from(raw))
+        .isInstanceOf(SettingException.class)
+        .hasMessageContaining("crypto.LTC.rpc-url")
+        .hasMessageContaining("rpc-user and rpc-password")
+        .message()
+        .doesNotContain("s3cret");
+  }
+
   @Test
   void torIsOffUntilATorIsNamedThenOnionUnlessAllIsAsked() {
     assertThat(Settings.from(sandboxed()).webhooks().tor().mode()).isEqualTo(TorMode.OFF);
@@ -288,7 +356,11 @@ class SettingsTest {
     for (String key : RawSettings.defaults().keys()) {
       // Families are documented once, by their first member: crypto.BTC.source … crypto.XMR.source.
       String documented =
-          key.replaceAll("^crypto\\.(BCH|LTC|XMR)\\.source$", "crypto.BTC.source")
+          key.replaceAll(
+                  "^crypto\\.(BCH|LTC|XMR)\\.(source|rpc-url|rpc-user|rpc-password)$",
+                  "crypto.BTC.$2")
+              .replaceAll(
+                  "^crypto\\.(BCH|LTC)\\.(rpc-cookie-file|wallet|address-type)$", "crypto.BTC.$2")
               .replaceAll("^rates\\.fixed\\.(BCH|LTC|XMR)$", "rates.fixed.BTC")
               .replaceAll("^rates\\.fixed\\.fiat\\.[A-Z]{3}$", "rates.fixed.fiat.EUR");
       assertThat(readme).as("README documents " + key).contains("`" + documented + "`");
