@@ -20,6 +20,7 @@ import mimbla.chain.Crypto;
 import mimbla.chain.PaymentSources;
 import mimbla.chain.Sandbox;
 import mimbla.chain.SandboxException;
+import mimbla.chain.SourceUnavailableException;
 import mimbla.invoice.Invoice;
 import mimbla.invoice.InvoiceException;
 import mimbla.invoice.InvoiceStatus;
@@ -92,7 +93,7 @@ final class PayPage {
     if (needsPayment(invoice.view()) && invoice.view().invoice().crypto().isPresent()) {
       try {
         invoice = request(invoice, Optional.empty());
-      } catch (InvoiceException | RatesUnavailableException e) {
+      } catch (InvoiceException | RatesUnavailableException | SourceUnavailableException e) {
         error = refusal(e);
       }
     }
@@ -115,7 +116,7 @@ final class PayPage {
         return;
       }
       // Requested already (a second tab, a double click): the page shows that payment.
-    } catch (RatesUnavailableException e) {
+    } catch (RatesUnavailableException | SourceUnavailableException e) {
       render(ctx, 503, reread(found.get()), refusal(e));
       return;
     }
@@ -237,6 +238,12 @@ final class PayPage {
     if (e instanceof RatesUnavailableException) {
       return "Prices are not available right now, so the amount to pay cannot be worked out."
           + " Please try again in a minute.";
+    }
+    if (e instanceof SourceUnavailableException unavailable) {
+      // The operator's reason (an unreachable wallet) is in /health and the log, not for payers.
+      return "Payments in "
+          + unavailable.crypto()
+          + " are not available right now. Please try again later or choose another crypto.";
     }
     return e.getMessage();
   }

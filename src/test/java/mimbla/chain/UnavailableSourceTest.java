@@ -62,6 +62,21 @@ class UnavailableSourceTest {
   }
 
   @Test
+  void thePayPageSaysTheCryptoIsUnavailableInsteadOfFailing() {
+    String ltc = invoice("LTC");
+
+    Http.Answer page = server.http.get("/pay/" + ltc);
+
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body())
+        .contains("Payments in LTC are not available right now")
+        .doesNotContain(SECRET)
+        .doesNotContain("wallet is unreachable");
+    assertThat(server.count("SELECT COUNT(*) FROM chain_address")).isZero();
+  }
+
+  @Test
   void healthShowsTheSourceUnreachableWithoutFailingTheCheck() {
     server.await("LTC unreachable", () -> ltcHealth().path("state").asText().equals("unreachable"));
 
