@@ -2,6 +2,9 @@ package mimbla.tor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Webhooks through a real Tor network on loopback ({@link TorNetwork}: authorities, exits, a client
@@ -245,9 +249,19 @@ class TorDeliveryIT {
     settings.put("webhooks.tor-timeout", "80s");
     settings.put("webhooks.lease", "3m");
 
+    ListAppender<ILoggingEvent> progress = new ListAppender<>();
+    Logger torLog = (Logger) LoggerFactory.getLogger(LaunchedTor.class);
+    torLog.addAppender(progress);
+    progress.start();
     ProcessHandle launched;
     try (TestServer own = TestServer.start(StoreKind.SQLITE, settings);
         Receiver receiver = Receiver.startOn(network.onionTargetPort())) {
+      torLog.detachAppender(progress);
+      assertThat(progress.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anyMatch(line -> line.startsWith("tor: launched tor (pid "))
+          .anyMatch(line -> line.matches("tor: bootstrapped [1-9][0-9]?% \\(.*\\)"))
+          .anyMatch(line -> line.startsWith("tor: bootstrapped 100% "));
       JsonNode tor = own.http.get("/health").json().get("tor");
       assertThat(tor.get("source").asText()).isEqualTo("launched");
       assertThat(tor.get("state").asText()).isEqualTo("ready");

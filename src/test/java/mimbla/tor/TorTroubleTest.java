@@ -3,6 +3,10 @@ package mimbla.tor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,6 +23,7 @@ import mimbla.testing.StoreKind;
 import mimbla.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a server configured for Tor does when Tor cannot be had: no Tor listening, Tor switched off,
@@ -33,8 +38,21 @@ class TorTroubleTest {
 
   @Test
   void anUnreachableTorShowsInHealthAndOnionDeliveriesFailAtOnce() throws IOException {
+    ListAppender<ILoggingEvent> startUp = new ListAppender<>();
+    Logger torLog = (Logger) LoggerFactory.getLogger(ExternalTor.class);
+    torLog.addAppender(startUp);
+    startUp.start();
     try (TestServer server =
         TestServer.start(StoreKind.SQLITE, Map.of("tor.socks", "127.0.0.1:" + closedPort()))) {
+      assertThat(startUp.list)
+          .anySatisfy(
+              line -> {
+                assertThat(line.getLevel()).isEqualTo(Level.WARN);
+                assertThat(line.getFormattedMessage())
+                    .startsWith("tor: Tor's SOCKS port cannot be reached")
+                    .contains("Tor-routed webhooks fail until it is fixed");
+              });
+
       Http.Answer health = server.http.get("/health");
       JsonNode tor = health.json().get("tor");
       assertThat(health.status()).isEqualTo(200);
@@ -51,6 +69,8 @@ class TorTroubleTest {
       assertThat(attempt.get("route").asText()).isEqualTo("tor");
       assertThat(attempt.get("error_kind").asText()).isEqualTo("tor_unreachable");
       assertThat(attempt.get("error").asText()).contains("Tor's SOCKS port 127.0.0.1:");
+    } finally {
+      torLog.detachAppender(startUp);
     }
   }
 
