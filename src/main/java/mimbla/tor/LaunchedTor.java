@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mimbla.config.Settings;
@@ -270,13 +271,8 @@ final class LaunchedTor implements Tor {
 
   @Override
   public InetSocketAddress socks() {
-    lock.lock();
-    try {
-      // Before tor has said which port it opened there is nowhere to go; awaitReady says so first.
-      return socks != null ? socks : new InetSocketAddress("127.0.0.1", 9);
-    } finally {
-      lock.unlock();
-    }
+    // Before tor has said which port it opened there is nowhere to go; awaitReady says so first.
+    return locked(() -> socks != null ? socks : new InetSocketAddress("127.0.0.1", 9));
   }
 
   @Override
@@ -317,12 +313,7 @@ final class LaunchedTor implements Tor {
 
   @Override
   public boolean ready() {
-    lock.lock();
-    try {
-      return notReadyBecause().isEmpty();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> notReadyBecause().isEmpty());
   }
 
   @Override
@@ -371,27 +362,22 @@ final class LaunchedTor implements Tor {
   }
 
   private Process current() {
-    lock.lock();
-    try {
-      return process;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> process);
   }
 
   private boolean isClosing() {
-    lock.lock();
-    try {
-      return closing;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> closing);
   }
 
   private String lastLines() {
+    return locked(() -> String.join("\n", tail));
+  }
+
+  /** Reads state the tor's threads write, under the lock that guards it. */
+  private <T> T locked(Supplier<T> read) {
     lock.lock();
     try {
-      return String.join("\n", tail);
+      return read.get();
     } finally {
       lock.unlock();
     }
@@ -399,13 +385,7 @@ final class LaunchedTor implements Tor {
 
   /** The reader may still be taking in tor's last lines when the process is gone. */
   private void awaitOutputEnd() {
-    Thread follower;
-    lock.lock();
-    try {
-      follower = reader;
-    } finally {
-      lock.unlock();
-    }
+    Thread follower = locked(() -> reader);
     try {
       follower.join(Duration.ofSeconds(2));
     } catch (InterruptedException e) {
