@@ -250,14 +250,22 @@ public final class ServerProcess implements AutoCloseable {
   /** Stops the process with SIGTERM, or SIGKILL when it takes too long; safe to call twice. */
   @Override
   public void close() {
+    stop(process, STOP);
+  }
+
+  /**
+   * Stops a process with SIGTERM, or SIGKILL when it has not exited after {@code wait}; safe to
+   * call on a process that has already exited. For every process a test starts.
+   */
+  public static void stop(Process process, Duration wait) {
     if (!process.isAlive()) {
       return;
     }
     process.destroy();
     try {
-      if (!process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        process.waitFor(STOP.toMillis(), TimeUnit.MILLISECONDS);
+        process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

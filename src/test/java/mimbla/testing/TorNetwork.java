@@ -8,8 +8,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import mimbla.net.OnionAddress;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -173,6 +177,22 @@ public final class TorNetwork implements AutoCloseable {
   /** The client's notice log, where TestSocks and SafeSocks write their lines. */
   public Path clientLog() {
     return client.log();
+  }
+
+  /**
+   * A v3 onion address valid in every way Tor checks (a real ed25519 key, its checksum, version 3)
+   * that no service publishes: Tor answers it with 0xF0, descriptor not found. An all-zero key
+   * would not do: it is not a curve point, and Tor refuses it as a bad address (0xF6).
+   */
+  public static String unpublishedOnion() {
+    try {
+      byte[] encoded =
+          KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
+      // X.509 SubjectPublicKeyInfo: a 12-byte header, then the 32-byte key.
+      return OnionAddress.of(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Ed25519 is part of every Java 15+ runtime", e);
+    }
   }
 
   /** The onion service's address, {@code <56 base32 characters>.onion}. */

@@ -12,12 +12,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -128,7 +124,12 @@ class TorNetworkIT {
   void unpublishedOnionIsRefusedWithExtendedErrorF0() throws Exception {
     Socks5.Reply reply =
         Socks5.connect(
-            tor.socks(), unpublishedOnion(), 80, AddressType.DOMAIN, Optional.empty(), WAIT);
+            tor.socks(),
+            TorNetwork.unpublishedOnion(),
+            80,
+            AddressType.DOMAIN,
+            Optional.empty(),
+            WAIT);
 
     assertThat(reply.code()).as("SOCKS5 reply code").isEqualTo(0xF0);
   }
@@ -225,46 +226,6 @@ class TorNetworkIT {
       out.flush();
       assertThat(reader(tunnel).readLine()).isEqualTo("HTTP/1.1 200 OK");
     }
-  }
-
-  /**
-   * A well-formed v3 onion address (a real ed25519 key, its checksum, version 3) that no service
-   * publishes: base32 of key, SHA3-256(".onion checksum" key 3)[0..2] and 3.
-   */
-  static String unpublishedOnion() throws Exception {
-    KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    byte[] encoded = key.getPublic().getEncoded();
-    byte[] publicKey = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
-
-    MessageDigest sha3 = MessageDigest.getInstance("SHA3-256");
-    sha3.update(".onion checksum".getBytes(StandardCharsets.US_ASCII));
-    sha3.update(publicKey);
-    sha3.update((byte) 3);
-    byte[] checksum = sha3.digest();
-
-    byte[] address = new byte[35];
-    System.arraycopy(publicKey, 0, address, 0, 32);
-    address[32] = checksum[0];
-    address[33] = checksum[1];
-    address[34] = 3;
-    return base32(address) + ".onion";
-  }
-
-  /** RFC 4648 base32 in lower case, for lengths that need no padding (35 bytes: 56 letters). */
-  static String base32(byte[] bytes) {
-    String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-    StringBuilder out = new StringBuilder();
-    int buffer = 0;
-    int bits = 0;
-    for (byte b : bytes) {
-      buffer = (buffer << 8) | (b & 0xFF);
-      bits += 8;
-      while (bits >= 5) {
-        out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
-        bits -= 5;
-      }
-    }
-    return out.toString();
   }
 
   /** The circuit id of a {@code 650 STREAM <id> <status> <circuit> <target> …} event. */

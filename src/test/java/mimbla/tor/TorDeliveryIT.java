@@ -13,10 +13,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +25,6 @@ import java.util.regex.Pattern;
 import mimbla.business.Businesses;
 import mimbla.chain.Crypto;
 import mimbla.cli.Main;
-import mimbla.net.OnionAddress;
 import mimbla.net.Resolver;
 import mimbla.testing.Http;
 import mimbla.testing.Receiver;
@@ -47,11 +43,7 @@ import org.slf4j.LoggerFactory;
  * the server talks SOCKS5 to a real tor, which builds real circuits.
  */
 class TorDeliveryIT {
-  /**
-   * The address of a fresh ed25519 key: valid in every way Tor checks (an all-zero key is not a
-   * curve point, and Tor refuses it as a bad address), and published by no onion service.
-   */
-  static final String DEAD_ONION = unpublishedOnion();
+  static final String DEAD_ONION = TorNetwork.unpublishedOnion();
 
   static final Duration ARRIVAL = Duration.ofSeconds(90);
   static final Pattern STREAM =
@@ -284,17 +276,6 @@ class TorDeliveryIT {
   }
 
   // Helpers.
-
-  private static String unpublishedOnion() {
-    try {
-      byte[] encoded =
-          KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
-      // X.509 SubjectPublicKeyInfo: a 12-byte header, then the 32-byte key.
-      return OnionAddress.of(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("Ed25519 is part of every Java 15+ runtime", e);
-    }
-  }
 
   private static ProcessHandle launchedTor() {
     List<ProcessHandle> tors =
