@@ -8,6 +8,8 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import mimbla.testing.Http;
 import mimbla.testing.Receiver;
@@ -128,6 +130,52 @@ class MoneroRegtestIT {
 
   @Test
   @Order(3)
+  void twoPaymentsToOneSubaddressAreBothCredited() {
+    String slug = server.invoice("XMR", "");
+    JsonNode payment = server.requestPayment(slug);
+    String address = payment.path("address").asText();
+    String amount = payment.path("amount").asText();
+
+    chain.confirm(chain.pay(address, amount), 2);
+    server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
+    chain.confirm(chain.pay(address, amount), 2);
+
+    Waiting.until(
+        slug + " second payment credited",
+        Duration.ofSeconds(60),
+        () -> server.credits(slug),
+        credits -> credits.containsKey("overpaid"));
+    assertThat(server.credits(slug))
+        .containsOnly(Map.entry("payment", atomic(amount)), Map.entry("overpaid", atomic(amount)));
+    assertThat(server.historyKinds(slug)).contains("overpaid");
+  }
+
+  @Test
+  @Order(4)
+  void aPaymentAfterTheDueDateIsCreditedAsLate() {
+    String today =
+        DateTimeFormatter.ofPattern("MM/dd/yyyy")
+            .format(server.clock.instant().atOffset(ZoneOffset.UTC));
+    String slug = server.invoice("XMR", "\"due_date\": \"" + today + "\"");
+    JsonNode payment = server.requestPayment(slug);
+
+    server.clock.advance(Duration.ofDays(2));
+    server.awaitPayment(slug, "overdue", p -> p.path("status").asText().equals("overdue"));
+    assertThat(server.invoice(slug).path("status").asText()).isEqualTo("canceled");
+
+    chain.confirm(chain.pay(payment.path("address").asText(), payment.path("amount").asText()), 2);
+    Waiting.until(
+        slug + " late payment credited",
+        Duration.ofSeconds(60),
+        () -> server.credits(slug),
+        credits -> credits.containsKey("late_payment"));
+    assertThat(server.credits(slug))
+        .containsExactly(Map.entry("late_payment", atomic(payment.path("amount").asText())));
+    assertThat(server.invoice(slug).path("status").asText()).isEqualTo("canceled");
+  }
+
+  @Test
+  @Order(5)
   void aWalletStoppedMidRunIsShownAndRefusedAndCaughtUpWithWhenItReturns() {
     String slug = server.invoice("XMR", "");
     JsonNode payment = server.requestPayment(slug);
@@ -157,7 +205,7 @@ class MoneroRegtestIT {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aServerRestartedBetweenPaymentAndConfirmationCountsThePaymentOnce() {
     String slug = server.invoice("XMR", "");
     JsonNode payment = server.requestPayment(slug);
@@ -176,7 +224,7 @@ class MoneroRegtestIT {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void theWalletPasswordReachesNoLogLineAndNoAnswer() {
     assertThat(server.logLines())
         .isNotEmpty()

@@ -190,7 +190,9 @@ abstract class DashboardContract {
     int pages = 0;
     while (next != null) {
       Browserless.Page page = browser.get(next);
-      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.status())
+          .as("page %d, %s, cookies %s", pages + 1, next, browser.cookies.keySet())
+          .isEqualTo(200);
       Matcher slugs =
           Pattern.compile("href=\"/dashboard/invoices/([A-Za-z0-9]{12})\"").matcher(page.body());
       int rows = 0;
