@@ -103,6 +103,11 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              // Jetty reuses header fields already seen on a connection, matched by default without
+              // regard to case: after a cookie "x", a session token "Xab…" arrived as "xab…". Keys
+              // and tokens are case-sensitive, and a proxy may carry many browsers on one
+              // connection.
+              config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
 
               config.routes.before(ApiServer::limitBody);
               config.routes.get("/", ctx -> ctx.json(about(parts)));

@@ -2,8 +2,12 @@ package mimbla.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -144,6 +148,51 @@ abstract class DashboardContract {
       Browserless.Page page = browser.get("/dashboard/invoices");
       assertThat(page.status()).as(forged).isEqualTo(303);
       assertThat(page.header("Location")).isEqualTo("/dashboard/sign-in");
+    }
+  }
+
+  /**
+   * Jetty caches header fields per connection and, by default, matches that cache without regard to
+   * case: after a request with the cookie {@code x}, a session token starting with {@code X}
+   * arrived as {@code x…} and the merchant was sent back to sign in. Behind a proxy that keeps
+   * connections open for many browsers, one browser's stale cookie could sign the next one out.
+   * Written on a raw socket, because a client library may or may not reuse a connection.
+   */
+  @Test
+  void aSessionCookieArrivesByteForByteAfterAnotherOnTheSameConnection() throws IOException {
+    Browserless browser = signedIn(server.shop);
+    String token = browser.cookies.get(Dashboard.SESSION_COOKIE);
+    while (!Character.isLetter(token.charAt(0))) {
+      browser = signedIn(server.shop);
+      token = browser.cookies.get(Dashboard.SESSION_COOKIE);
+    }
+    String first = token.substring(0, 1);
+    String spoiler =
+        first.equals(first.toUpperCase(Locale.ROOT))
+            ? first.toLowerCase(Locale.ROOT)
+            : first.toUpperCase(Locale.ROOT);
+    String request =
+        "GET /dashboard/invoices HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s=%s\r\n%s\r\n";
+
+    String answers =
+        exchange(
+            request.formatted(Dashboard.SESSION_COOKIE, spoiler, "")
+                + request.formatted(Dashboard.SESSION_COOKIE, token, "Connection: close\r\n"));
+
+    assertThat(answers).startsWith("HTTP/1.1 303");
+    int second = answers.indexOf("HTTP/1.1 ", 1);
+    assertThat(second).as("two answers:\n" + answers).isPositive();
+    assertThat(answers.substring(second))
+        .as("the real token, after a one-letter cookie of the other case")
+        .startsWith("HTTP/1.1 200");
+  }
+
+  /** Writes the requests on one socket and reads until the server closes it. */
+  private String exchange(String requests) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.mimbla.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
 
