@@ -8,8 +8,6 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import mimbla.testing.Http;
 import mimbla.testing.Receiver;
@@ -154,50 +152,25 @@ class LitecoinRegtestIT {
   @Test
   @Order(4)
   void twoPaymentsToOneAddressAreBothCredited() {
-    String slug = server.invoice("LTC", "");
-    JsonNode payment = server.requestPayment(slug);
-    String address = payment.path("address").asText();
-    String amount = payment.path("amount").asText();
-
-    chain.pay(address, amount);
-    chain.mine(2);
-    server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
-    chain.pay(address, amount);
-    chain.mine(2);
-
-    Waiting.until(
-        slug + " second payment credited",
-        Duration.ofSeconds(60),
-        () -> server.credits(slug),
-        credits -> credits.containsKey("overpaid"));
-    assertThat(server.credits(slug))
-        .containsOnly(Map.entry("payment", atomic(amount)), Map.entry("overpaid", atomic(amount)));
-    assertThat(server.historyKinds(slug)).contains("overpaid");
+    RegtestScenarios.twoPaymentsToOneAddressAreBothCredited(
+        server,
+        Crypto.LTC,
+        (address, amount) -> {
+          chain.pay(address, amount);
+          chain.mine(2);
+        });
   }
 
   @Test
   @Order(5)
   void aPaymentAfterTheDueDateIsCreditedAsLate() {
-    String today =
-        DateTimeFormatter.ofPattern("MM/dd/yyyy")
-            .format(server.clock.instant().atOffset(ZoneOffset.UTC));
-    String slug = server.invoice("LTC", "\"due_date\": \"" + today + "\"");
-    JsonNode payment = server.requestPayment(slug);
-
-    server.clock.advance(Duration.ofDays(2));
-    server.awaitPayment(slug, "overdue", p -> p.path("status").asText().equals("overdue"));
-    assertThat(server.invoice(slug).path("status").asText()).isEqualTo("canceled");
-
-    chain.pay(payment.path("address").asText(), payment.path("amount").asText());
-    chain.mine(2);
-    Waiting.until(
-        slug + " late payment credited",
-        Duration.ofSeconds(60),
-        () -> server.credits(slug),
-        credits -> credits.containsKey("late_payment"));
-    assertThat(server.credits(slug))
-        .containsExactly(Map.entry("late_payment", atomic(payment.path("amount").asText())));
-    assertThat(server.invoice(slug).path("status").asText()).isEqualTo("canceled");
+    RegtestScenarios.aPaymentAfterTheDueDateIsCreditedAsLate(
+        server,
+        Crypto.LTC,
+        (address, amount) -> {
+          chain.pay(address, amount);
+          chain.mine(2);
+        });
   }
 
   @Test
@@ -317,6 +290,6 @@ class LitecoinRegtestIT {
   }
 
   private static long atomic(String amount) {
-    return Crypto.LTC.atomic(new BigDecimal(amount)).orElseThrow();
+    return RegtestScenarios.atomic(Crypto.LTC, amount);
   }
 }

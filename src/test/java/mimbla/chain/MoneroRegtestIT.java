@@ -8,8 +8,6 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import mimbla.testing.Http;
 import mimbla.testing.Receiver;
@@ -131,47 +129,15 @@ class MoneroRegtestIT {
   @Test
   @Order(3)
   void twoPaymentsToOneSubaddressAreBothCredited() {
-    String slug = server.invoice("XMR", "");
-    JsonNode payment = server.requestPayment(slug);
-    String address = payment.path("address").asText();
-    String amount = payment.path("amount").asText();
-
-    chain.confirm(chain.pay(address, amount), 2);
-    server.awaitPayment(slug, "paid", p -> p.path("status").asText().equals("paid"));
-    chain.confirm(chain.pay(address, amount), 2);
-
-    Waiting.until(
-        slug + " second payment credited",
-        Duration.ofSeconds(60),
-        () -> server.credits(slug),
-        credits -> credits.containsKey("overpaid"));
-    assertThat(server.credits(slug))
-        .containsOnly(Map.entry("payment", atomic(amount)), Map.entry("overpaid", atomic(amount)));
-    assertThat(server.historyKinds(slug)).contains("overpaid");
+    RegtestScenarios.twoPaymentsToOneAddressAreBothCredited(
+        server, Crypto.XMR, (address, amount) -> chain.confirm(chain.pay(address, amount), 2));
   }
 
   @Test
   @Order(4)
   void aPaymentAfterTheDueDateIsCreditedAsLate() {
-    String today =
-        DateTimeFormatter.ofPattern("MM/dd/yyyy")
-            .format(server.clock.instant().atOffset(ZoneOffset.UTC));
-    String slug = server.invoice("XMR", "\"due_date\": \"" + today + "\"");
-    JsonNode payment = server.requestPayment(slug);
-
-    server.clock.advance(Duration.ofDays(2));
-    server.awaitPayment(slug, "overdue", p -> p.path("status").asText().equals("overdue"));
-    assertThat(server.invoice(slug).path("status").asText()).isEqualTo("canceled");
-
-    chain.confirm(chain.pay(payment.path("address").asText(), payment.path("amount").asText()), 2);
-    Waiting.until(
-        slug + " late payment credited",
-        Duration.ofSeconds(60),
-        () -> server.credits(slug),
-        credits -> credits.containsKey("late_payment"));
-    assertThat(server.credits(slug))
-        .containsExactly(Map.entry("late_payment", atomic(payment.path("amount").asText())));
-    assertThat(server.invoice(slug).path("status").asText()).isEqualTo("canceled");
+    RegtestScenarios.aPaymentAfterTheDueDateIsCreditedAsLate(
+        server, Crypto.XMR, (address, amount) -> chain.confirm(chain.pay(address, amount), 2));
   }
 
   @Test
@@ -243,6 +209,6 @@ class MoneroRegtestIT {
   }
 
   private static long atomic(String amount) {
-    return Crypto.XMR.atomic(new BigDecimal(amount)).orElseThrow();
+    return RegtestScenarios.atomic(Crypto.XMR, amount);
   }
 }
