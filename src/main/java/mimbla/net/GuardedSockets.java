@@ -1,12 +1,10 @@
 package mimbla.net;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.Optional;
-import javax.net.SocketFactory;
 
 /**
  * Sockets that check the address they are asked to connect to. This is the last gate before a
@@ -14,7 +12,7 @@ import javax.net.SocketFactory;
  * or an IP literal that OkHttp connects to without a lookup), the address that is connected to is
  * the address that was judged.
  */
-final class GuardedSockets extends SocketFactory {
+final class GuardedSockets extends ConnectingSocketFactory {
   private final AddressGuard guard;
 
   GuardedSockets(AddressGuard guard) {
@@ -26,32 +24,10 @@ final class GuardedSockets extends SocketFactory {
     return new GuardedSocket(guard);
   }
 
+  /** Host names are resolved here, and the socket judges the address they resolved to. */
   @Override
-  public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
-      throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-      throws IOException {
-    return connected(new InetSocketAddress(address, port));
-  }
-
-  private Socket connected(InetSocketAddress address) throws IOException {
-    Socket socket = createSocket();
-    socket.connect(address);
-    return socket;
+  InetSocketAddress target(String host, int port) {
+    return new InetSocketAddress(host, port);
   }
 
   private static final class GuardedSocket extends Socket {

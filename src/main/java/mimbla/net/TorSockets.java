@@ -3,7 +3,6 @@ package mimbla.net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import javax.net.SocketFactory;
 
 /**
  * Sockets that reach their target only through Tor's SOCKS5 port, handing Tor the host name so that
@@ -24,7 +22,7 @@ import javax.net.SocketFactory;
  * authenticator, while every business needs its own credentials: Tor keeps streams with different
  * SOCKS credentials on different circuits ({@code IsolateSOCKSAuth}, on by default).
  */
-final class TorSockets extends SocketFactory {
+final class TorSockets extends ConnectingSocketFactory {
   private static final int VERSION = 5;
   private static final int USERNAME_PASSWORD = 2;
   private static final int CONNECT = 1;
@@ -46,32 +44,10 @@ final class TorSockets extends SocketFactory {
     return new TorSocket();
   }
 
+  /** Host names go to Tor as they are: resolving one here would tell the local resolver. */
   @Override
-  public Socket createSocket(String host, int port) throws IOException {
-    return connected(InetSocketAddress.createUnresolved(host, port));
-  }
-
-  @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
-      throws IOException {
-    return connected(InetSocketAddress.createUnresolved(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-      throws IOException {
-    return connected(new InetSocketAddress(address, port));
-  }
-
-  private Socket connected(InetSocketAddress target) throws IOException {
-    Socket socket = createSocket();
-    socket.connect(target);
-    return socket;
+  InetSocketAddress target(String host, int port) {
+    return InetSocketAddress.createUnresolved(host, port);
   }
 
   private static byte[] credential(String text) {
