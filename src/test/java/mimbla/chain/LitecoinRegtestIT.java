@@ -153,24 +153,14 @@ class LitecoinRegtestIT {
   @Order(4)
   void twoPaymentsToOneAddressAreBothCredited() {
     RegtestScenarios.twoPaymentsToOneAddressAreBothCredited(
-        server,
-        Crypto.LTC,
-        (address, amount) -> {
-          chain.pay(address, amount);
-          chain.mine(2);
-        });
+        server, Crypto.LTC, LitecoinRegtestIT::payAndConfirm);
   }
 
   @Test
   @Order(5)
   void aPaymentAfterTheDueDateIsCreditedAsLate() {
     RegtestScenarios.aPaymentAfterTheDueDateIsCreditedAsLate(
-        server,
-        Crypto.LTC,
-        (address, amount) -> {
-          chain.pay(address, amount);
-          chain.mine(2);
-        });
+        server, Crypto.LTC, LitecoinRegtestIT::payAndConfirm);
   }
 
   @Test
@@ -287,6 +277,11 @@ class LitecoinRegtestIT {
         return;
       }
     }
+  }
+
+  private static void payAndConfirm(String address, String amount) {
+    chain.pay(address, amount);
+    chain.mine(2);
   }
 
   private static long atomic(String amount) {

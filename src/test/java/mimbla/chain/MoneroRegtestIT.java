@@ -130,14 +130,14 @@ class MoneroRegtestIT {
   @Order(3)
   void twoPaymentsToOneSubaddressAreBothCredited() {
     RegtestScenarios.twoPaymentsToOneAddressAreBothCredited(
-        server, Crypto.XMR, (address, amount) -> chain.confirm(chain.pay(address, amount), 2));
+        server, Crypto.XMR, MoneroRegtestIT::payAndConfirm);
   }
 
   @Test
   @Order(4)
   void aPaymentAfterTheDueDateIsCreditedAsLate() {
     RegtestScenarios.aPaymentAfterTheDueDateIsCreditedAsLate(
-        server, Crypto.XMR, (address, amount) -> chain.confirm(chain.pay(address, amount), 2));
+        server, Crypto.XMR, MoneroRegtestIT::payAndConfirm);
   }
 
   @Test
@@ -206,6 +206,10 @@ class MoneroRegtestIT {
         return;
       }
     }
+  }
+
+  private static void payAndConfirm(String address, String amount) {
+    chain.confirm(chain.pay(address, amount), 2);
   }
 
   private static long atomic(String amount) {
